@@ -1,0 +1,38 @@
+// ch01-single-process: an iterative echo server, one client at a time.
+// The starting point of seed 000 (the server before 一、并发的服务端).
+// Try: make ch01 && ./ch01/server, then ./ch01/client in two other terminals:
+// the second client gets no echo until the first one has finished.
+
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "args.hpp"
+#include "io.hpp"
+#include "log.hpp"
+#include "net.hpp"
+
+int main(int argc, char* argv[]) {
+    set_program_name(argv[0]);
+    const ServerArgs args = parse_server_args(argc, argv);
+
+    const int listen_fd = open_listener(args.address, args.port);
+    log_line("listening on %s", local_address(listen_fd).c_str());
+
+    for (;;) {
+        sockaddr_in peer_address{};
+        socklen_t peer_length = sizeof peer_address;
+        const int conn_fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&peer_address), &peer_length);
+        if (conn_fd < 0) {
+            report_accept_error();
+            continue;
+        }
+        const std::string peer = address_text(peer_address);
+        log_line("client %s connected", peer.c_str());
+
+        echo_until_eof(conn_fd);
+        log_line("client %s disconnected", peer.c_str());
+        close(conn_fd);
+    }
+}

@@ -1,0 +1,57 @@
+// ch03-zombies: the fork server, with exited children reaped by the kernel.
+// Seed 000 二、僵尸进程 (3、如何解决僵尸进程); seed 001 处理僵尸进程.
+// Try: make ch03 && ./ch03/server, then ./ch03/client in other terminals;
+// when they finish, ps -o pid,ppid,stat,cmd --ppid <server pid> shows nothing.
+
+#include <csignal>
+#include <cstdlib>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "args.hpp"
+#include "io.hpp"
+#include "log.hpp"
+#include "net.hpp"
+
+int main(int argc, char* argv[]) {
+    set_program_name(argv[0]);
+    const ServerArgs args = parse_server_args(argc, argv);
+
+    const int listen_fd = open_listener(args.address, args.port);
+    log_line("listening on %s", local_address(listen_fd).c_str());
+
+    // We will never wait() for a child, so tell the kernel to reap each one
+    // as it exits instead of keeping it as a zombie for us.
+    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+        die_errno("signal SIGCHLD");
+
+    for (;;) {
+        sockaddr_in peer_address{};
+        socklen_t peer_length = sizeof peer_address;
+        const int conn_fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&peer_address), &peer_length);
+        if (conn_fd < 0) {
+            report_accept_error();
+            continue;
+        }
+        const std::string peer = address_text(peer_address);
+        log_line("client %s connected", peer.c_str());
+
+        const pid_t pid = fork();
+        if (pid < 0) {
+            report_errno("fork");
+            close(conn_fd);
+            continue;
+        }
+        if (pid == 0) {
+            // The child serves this one client, then exits: returning into
+            // the loop would make it a second server calling accept().
+            echo_until_eof(conn_fd);
+            log_line("client %s disconnected", peer.c_str());
+            close(conn_fd);
+            std::exit(0);
+        }
+        log_line("child %ld serves client %s", static_cast<long>(pid), peer.c_str());
+    }
+}

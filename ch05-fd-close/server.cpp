@@ -1,0 +1,86 @@
+// ch05-fd-close: the fork server, each side closing the descriptor it does not need.
+// Seed 002 12.1 (figures 12-1 to 12-4, exercises 12.1 and 12.2); seed 004 (lsof).
+// Try: make ch05 && ./ch05/server, then ./ch05/client; ls -l /proc/<server pid>/fd
+// stays the same however many clients come and go, and ss -tan shows no CLOSE_WAIT.
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "args.hpp"
+#include "io.hpp"
+#include "log.hpp"
+#include "net.hpp"
+
+namespace {
+
+// Signals do not queue: one SIGCHLD may stand for several exited children,
+// so reap until none is left. WNOHANG: return at once when the children
+// still alive have not exited. Only async-signal-safe calls in here, and
+// errno saved for the code this handler interrupted.
+void reap_children(int) {
+    const int saved_errno = errno;
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        log_child_status(pid, status);
+    errno = saved_errno;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    set_program_name(argv[0]);
+    const ServerArgs args = parse_server_args(argc, argv);
+
+    const int listen_fd = open_listener(args.address, args.port);
+    log_line("listening on %s", local_address(listen_fd).c_str());
+
+    // No SA_RESTART, on purpose: a SIGCHLD that arrives while the parent
+    // waits in accept() makes accept() fail with EINTR, handled below.
+    struct sigaction on_child_exit{};
+    on_child_exit.sa_handler = reap_children;
+    sigemptyset(&on_child_exit.sa_mask);
+    on_child_exit.sa_flags = 0;
+    if (sigaction(SIGCHLD, &on_child_exit, nullptr) < 0)
+        die_errno("sigaction SIGCHLD");
+
+    for (;;) {
+        sockaddr_in peer_address{};
+        socklen_t peer_length = sizeof peer_address;
+        const int conn_fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&peer_address), &peer_length);
+        if (conn_fd < 0 && errno == EINTR) {
+            log_line("accept interrupted by a signal (EINTR), calling it again");
+            continue;
+        }
+        if (conn_fd < 0) {
+            report_accept_error();
+            continue;
+        }
+        const std::string peer = address_text(peer_address);
+        log_line("client %s connected", peer.c_str());
+
+        const pid_t pid = fork();
+        if (pid < 0) {
+            report_errno("fork");
+            close(conn_fd);
+            continue;
+        }
+        if (pid == 0) {
+            // The child serves this one client, then exits: returning into
+            // the loop would make it a second server calling accept().
+            close(listen_fd);  // the child never calls accept()
+            echo_until_eof(conn_fd);
+            log_line("client %s disconnected", peer.c_str());
+            close(conn_fd);
+            std::exit(0);
+        }
+        close(conn_fd);  // the child has its own copy; ours would keep the connection open
+        log_line("child %ld serves client %s", static_cast<long>(pid), peer.c_str());
+    }
+}

@@ -1,0 +1,86 @@
+#include "net.hpp"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.hpp"
+
+int open_listener(const char* address, uint16_t port) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    local.sin_port = htons(port);
+    if (inet_pton(AF_INET, address, &local.sin_addr) != 1)
+        die("bad IPv4 address: %s", address);
+    const std::string where = address_text(local);
+
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        die_errno("socket");
+    const int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
+        die_errno("setsockopt SO_REUSEADDR");
+    if (bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) < 0)
+        die("bind %s: %s", where.c_str(), std::strerror(errno));
+    if (listen(fd, SOMAXCONN) < 0)
+        die("listen %s: %s", where.c_str(), std::strerror(errno));
+    return fd;
+}
+
+std::string address_text(const sockaddr_in& address) {
+    char ip[INET_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET, &address.sin_addr, ip, sizeof ip);
+    return std::string(ip) + ":" + std::to_string(ntohs(address.sin_port));
+}
+
+std::string local_address(int fd) {
+    sockaddr_in local{};
+    socklen_t length = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) < 0)
+        die_errno("getsockname");
+    return address_text(local);
+}
+
+int connect_to(const char* host, uint16_t port) {
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(port);
+    const int rc = getaddrinfo(host, service.c_str(), &hints, &found);
+    if (rc != 0)
+        die("resolve %s: %s", host, rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc));
+
+    std::string where;
+    int error = 0;
+    for (const addrinfo* at = found; at != nullptr; at = at->ai_next) {
+        where = address_text(*reinterpret_cast<const sockaddr_in*>(at->ai_addr));
+        const int fd = socket(at->ai_family, at->ai_socktype, at->ai_protocol);
+        if (fd < 0) {
+            error = errno;
+            continue;
+        }
+        if (connect(fd, at->ai_addr, at->ai_addrlen) == 0) {
+            freeaddrinfo(found);
+            return fd;
+        }
+        error = errno;
+        close(fd);
+    }
+    freeaddrinfo(found);
+    die("connect %s: %s", where.c_str(), std::strerror(error));
+}
+
+void report_accept_error() {
+    const int error = errno;
+    report_errno("accept");
+    if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+        const timespec pause{0, 100 * 1000 * 1000};
+        nanosleep(&pause, nullptr);
+    }
+    errno = error;
+}

@@ -1,0 +1,238 @@
+# Shared set-up for every .bats file: start servers and clients, wait for
+# conditions, count children, zombies, descriptors and sockets, clean up.
+#
+# Every server runs under build/tests/subreaper in a process group of its own,
+# bound to 127.0.0.1 on a port the kernel picks. teardown stops every server
+# and client a test started, whether the test passed or not.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+SUBREAPER=$REPO/build/tests/subreaper
+# client.cpp is the same file in every chapter (tests/docs.bats checks it).
+CLIENT=$REPO/ch05/client
+
+REAPERS=()
+SERVERS=()
+CLIENTS=()
+declare -gA FEED=() CLIENT_PID=()
+
+# poll SECONDS COMMAND...: runs COMMAND every 20 ms until it succeeds (status
+# 0) or SECONDS (0.3 and the like allowed) have passed (status 1).
+poll() {
+    local limit_us start_us now_us tries
+    limit_us=$(microseconds "$1")
+    shift
+    start_us=${EPOCHREALTIME/./}
+    tries=$((limit_us / 20000 + 2))
+    while ((tries-- > 0)); do
+        "$@" && return 0
+        now_us=${EPOCHREALTIME/./}
+        ((10#$now_us - 10#$start_us > limit_us)) && break
+        sleep 0.02 # poll interval, not a wait for the condition
+    done
+    return 1
+}
+
+microseconds() {
+    local whole=${1%%.*} fraction=
+    [[ $1 == *.* ]] && fraction=${1#*.}
+    fraction=${fraction}000000
+    echo $((10#${whole:-0} * 1000000 + 10#${fraction:0:6}))
+}
+
+# wait_until SECONDS COMMAND...: poll, and on time-out say what never came.
+wait_until() {
+    poll "$@" && return 0
+    echo "# gave up after $1 s waiting for: ${*:2}" >&2
+    return 1
+}
+
+# gone PID: the process no longer runs (a zombie counts as gone).
+gone() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+    [ -z "$state" ] || [ "$state" = Z ] || [ "$state" = X ]
+}
+
+# start_server CH [PORT]: starts ./CH/server (or CH itself if it is a path) on 127.0.0.1 (port 0 by default:
+# the kernel picks) and waits until it prints its "listening on" line.
+# Sets SERVER_PID, PORT, LOG (its stdout) and ERR (its stderr).
+# With SERVER_FD_LIMIT=N set, the server runs under "ulimit -n N".
+# Returns 1 if the server exits instead of listening (ERR says why).
+start_server() {
+    local program=$REPO/$1/server port=${2:-0}
+    [[ $1 == */* ]] && program=$1
+    local n=${#REAPERS[@]}
+    LOG=$BATS_TEST_TMPDIR/server$n.out
+    ERR=$BATS_TEST_TMPDIR/server$n.err
+    (
+        [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
+        exec "$SUBREAPER" "$program" "$port" 127.0.0.1
+    ) >"$LOG" 2>"$ERR" </dev/null 3>&- 4>&- &
+    local reaper=$!
+    REAPERS+=("$reaper")
+    wait_until 5 server_started "$reaper" || return 1
+    if ! grep -q ' listening on ' "$LOG"; then
+        return 1
+    fi
+    local line
+    line=$(grep -m1 ' listening on ' "$LOG")
+    SERVER_PID=${line#\[}
+    SERVER_PID=${SERVER_PID%%\]*}
+    SERVERS+=("$SERVER_PID")
+    PORT=${line##*:}
+}
+
+server_started() {
+    grep -q ' listening on ' "$LOG" || gone "$1"
+}
+
+# run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
+# each sending one message; fails at the first client that fails (or that
+# gets no echo within CLIENT_TIMEOUT seconds, 5 by default). Sets SERVED to
+# the number of clients that were echoed.
+run_clients() {
+    local count=$1
+    shift
+    SERVED=0
+    while ((SERVED < count)); do
+        timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" >/dev/null || return 1
+        SERVED=$((SERVED + 1))
+    done
+}
+
+# open_client NAME [CLIENT ARGS...]: a client in the background whose
+# standard input is a pipe the test writes with feed and closes with
+# end_feed. Its output goes to $BATS_TEST_TMPDIR/NAME.out and NAME.err.
+open_client() {
+    local name=$1
+    shift
+    local fifo=$BATS_TEST_TMPDIR/$name.in fd
+    mkfifo "$fifo"
+    exec {fd}<>"$fifo"
+    FEED[$name]=$fd
+    (
+        for other in "${FEED[@]}"; do exec {other}>&-; done
+        exec "$CLIENT" --stdin "$@" 127.0.0.1 "$PORT"
+    ) <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- 4>&- &
+    CLIENTS+=("$!")
+    CLIENT_PID[$name]=$!
+}
+
+# feed NAME TEXT: sends TEXT (no newline added) to client NAME's input.
+feed() {
+    printf '%s' "$2" >&"${FEED[$1]}"
+}
+
+# end_feed NAME: closes client NAME's input; it sends what is left and quits.
+end_feed() {
+    local fd=${FEED[$1]}
+    exec {fd}>&-
+    unset "FEED[$1]"
+}
+
+# client_output NAME: what client NAME has received so far.
+client_output() {
+    cat "$BATS_TEST_TMPDIR/$1.out"
+}
+
+# client_got NAME TEXT: client NAME has received TEXT.
+client_got() {
+    grep -qF -- "$2" "$BATS_TEST_TMPDIR/$1.out"
+}
+
+# client_pid NAME
+client_pid() {
+    echo "${CLIENT_PID[$1]}"
+}
+
+# check_echo CH: CH's server sends back 256 KiB of random bytes unchanged
+# (sent 64 KiB at a time, sixteen times its 4 KiB read buffer), and the
+# numbered-message client sees each of its messages come back.
+check_echo() {
+    start_server "$1"
+    head -c 262144 /dev/urandom >"$BATS_TEST_TMPDIR/random.in"
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/random.in" >"$BATS_TEST_TMPDIR/random.out"
+    cmp "$BATS_TEST_TMPDIR/random.in" "$BATS_TEST_TMPDIR/random.out"
+    run -0 timeout 5 "$CLIENT" -n 3 -i 0 127.0.0.1 "$PORT"
+    assert_line --regexp '^echo: message 3 of 3 from client [0-9]+$'
+    assert_equal "$(grep -c '^echo: ' <<<"$output")" 3
+}
+
+# second_client_waits CH NAME: starts CH's server; client NAME-a connects and
+# is echoed; client NAME-b connects and sends a line while NAME-a stays
+# connected. Succeeds if NAME-b gets no echo for 300 ms (the suite's one timed
+# negative check), fails as soon as NAME-b is echoed.
+second_client_waits() {
+    local a=$2-a b=$2-b
+    start_server "$1"
+    open_client "$a"
+    feed "$a" $'from a\n'
+    wait_until 2 client_got "$a" 'from a'
+    open_client "$b"
+    feed "$b" $'from b\n'
+    # b's connection is complete (queued by the kernel) before we watch it.
+    wait_until 2 count_is 2 established "$PORT"
+    ! poll 0.3 client_got "$b" 'from b'
+}
+
+# established PORT: server-side sockets on PORT in state ESTABLISHED.
+established() {
+    ss -tanH state established "( sport = :$1 )" | wc -l
+}
+
+# children PID: how many children process PID has (zombies included).
+children() {
+    ps -o pid= --ppid "$1" | wc -l
+}
+
+# zombies PID: how many of process PID's children are zombies (state Z).
+zombies() {
+    ps -o stat= --ppid "$1" | grep -c '^Z' || true
+}
+
+# live_children PID: how many of process PID's children are not zombies.
+live_children() {
+    ps -o stat= --ppid "$1" | grep -vc '^Z' || true
+}
+
+# count_is EXPECTED COMMAND...: COMMAND prints EXPECTED (for wait_until).
+count_is() {
+    local expected=$1
+    shift
+    [ "$("$@")" -eq "$expected" ]
+}
+
+# fd_count PID: how many descriptors process PID has open.
+fd_count() {
+    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
+}
+
+# close_wait PORT: how many TCP sockets on local port PORT are in CLOSE_WAIT.
+close_wait() {
+    ss -tanH state close-wait "( sport = :$1 )" | wc -l
+}
+
+# log_count TEXT: how many lines of the server's log contain TEXT.
+log_count() {
+    grep -cF -- "$1" "$LOG" || true
+}
+
+# Stops every client and server the test started, and waits until each
+# server's subreaper has reaped all it had, so no test leaves a zombie.
+teardown() {
+    local pid fd
+    for fd in "${FEED[@]}"; do exec {fd}>&-; done
+    for pid in "${CLIENTS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    for pid in "${REAPERS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${REAPERS[@]}"; do
+        if ! wait_until 3 gone "$pid"; then
+            kill -KILL -- "-$pid" 2>/dev/null || true
+        fi
+    done
+    for pid in "${SERVERS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+    for pid in "${CLIENTS[@]}" "${REAPERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
