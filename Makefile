@@ -1,6 +1,7 @@
 # make            build every chapter (ch01/server, ch01/client, ... ch05/client)
 # make ch03       build one chapter: ./ch03/server and ./ch03/client
 # make test       build everything and run the Bats suite
+# make test TESTS=tests/ch04.bats    run one file of it
 # make clean      remove everything the build made
 # make SANITIZE=address,undefined test   the same, with sanitizers
 
@@ -47,7 +48,7 @@ build/tests/subreaper: build/tests/tools/subreaper.o
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 test: $(PROGRAMS) $(TOOLS)
-	tests/run
+	tests/run $(TESTS)
 
 clean:
 	rm -rf build $(SHORT)

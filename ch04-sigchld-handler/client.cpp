@@ -26,6 +26,7 @@ constexpr const char* usage =
     "  -i, --interval SECONDS wait this long between messages (default 1; 0.2, 0)\n"
     "  -c, --connections N    open N connections at once, send every message on\n"
     "                         each, then close them all together (default 1)\n"
+    "  -r, --repeat N         do all of the above N times, one after another\n"
     "      --stdin            send standard input instead of numbered messages,\n"
     "                         print the echo, close at the end of the input\n"
     "  -h, --help             print this help\n";
@@ -34,6 +35,7 @@ struct Options {
     long count = 5;
     double interval = 1.0;
     long connections = 1;
+    long repeat = 1;
     bool from_stdin = false;
     const char* host = "127.0.0.1";
     uint16_t port = 5051;
@@ -45,7 +47,8 @@ Options parse_options(int argc, char* argv[]) {
     for (int k = 1; k < argc; ++k) {
         const std::string arg = argv[k];
         const bool takes_value = arg == "-n" || arg == "--count" || arg == "-i" || arg == "--interval" ||
-                                 arg == "-c" || arg == "--connections";
+                                 arg == "-c" || arg == "--connections" || arg == "-r" ||
+                                 arg == "--repeat";
         if (takes_value && k + 1 >= argc)
             usage_error(usage, "%s needs a value", arg.c_str());
         if (arg == "-h" || arg == "--help") {
@@ -66,6 +69,11 @@ Options parse_options(int argc, char* argv[]) {
             if (!connections)
                 usage_error(usage, "bad number of connections: %s (want 1 to 1000)", argv[k]);
             options.connections = *connections;
+        } else if (arg == "-r" || arg == "--repeat") {
+            const auto repeat = parse_count(argv[++k], 1, 1000000);
+            if (!repeat)
+                usage_error(usage, "bad repeat count: %s (want 1 to 1000000)", argv[k]);
+            options.repeat = *repeat;
         } else if (arg == "--stdin") {
             options.from_stdin = true;
         } else if (arg.size() > 1 && arg[0] == '-') {
@@ -83,6 +91,8 @@ Options parse_options(int argc, char* argv[]) {
             usage_error(usage, "too many arguments: %s", argv[k]);
         }
     }
+    if (options.from_stdin && options.repeat > 1)
+        usage_error(usage, "--stdin and --repeat do not go together");
     return options;
 }
 
@@ -156,16 +166,18 @@ int main(int argc, char* argv[]) {
     set_program_name(argv[0]);
     const Options options = parse_options(argc, argv);
 
-    std::vector<int> fds;
-    for (long k = 0; k < options.connections; ++k)
-        fds.push_back(connect_to(options.host, options.port));
+    for (long round = 0; round < options.repeat; ++round) {
+        std::vector<int> fds;
+        for (long k = 0; k < options.connections; ++k)
+            fds.push_back(connect_to(options.host, options.port));
 
-    if (options.from_stdin)
-        send_stdin(fds);
-    else
-        send_messages(options, fds);
+        if (options.from_stdin)
+            send_stdin(fds);
+        else
+            send_messages(options, fds);
 
-    for (const int fd : fds)
-        close(fd);
+        for (const int fd : fds)
+            close(fd);
+    }
     return 0;
 }

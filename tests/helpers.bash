@@ -6,8 +6,23 @@
 # and client a test started, whether the test passed or not.
 
 bats_require_minimum_version 1.5.0
-bats_load_library bats-support
-bats_load_library bats-assert
+
+# bats-support and bats-assert, sourced file by file: their load.bash files
+# run dirname a dozen times, which costs more than most of our tests.
+load_assertions() {
+    local dir file
+    for dir in ${BATS_LIB_PATH//:/ } /usr/lib/bats; do
+        [ -f "$dir/bats-support/load.bash" ] && [ -f "$dir/bats-assert/load.bash" ] || continue
+        for file in "$dir"/bats-support/src/*.bash "$dir"/bats-assert/src/*.bash; do
+            # shellcheck source=/dev/null
+            source "$file"
+        done
+        return 0
+    done
+    echo "bats-support and bats-assert not found (BATS_LIB_PATH=${BATS_LIB_PATH:-})" >&2
+    return 1
+}
+load_assertions
 
 REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 SUBREAPER=$REPO/build/tests/subreaper
@@ -31,9 +46,19 @@ poll() {
         "$@" && return 0
         now_us=${EPOCHREALTIME/./}
         ((10#$now_us - 10#$start_us > limit_us)) && break
-        sleep 0.02 # poll interval, not a wait for the condition
+        nap
     done
     return 1
+}
+
+# nap: a 20 ms pause between two polls, done by the shell itself (read -t on
+# a pipe nobody writes to): no process to start, unlike sleep.
+nap() {
+    if [ -z "${NAP_FD:-}" ]; then
+        [ -p "$BATS_RUN_TMPDIR/nap" ] || mkfifo "$BATS_RUN_TMPDIR/nap" 2>/dev/null || true
+        exec {NAP_FD}<>"$BATS_RUN_TMPDIR/nap"
+    fi
+    read -r -t 0.02 -u "$NAP_FD" _ || true
 }
 
 microseconds() {
@@ -50,11 +75,24 @@ wait_until() {
     return 1
 }
 
+# The helpers below read /proc with shell built-ins only: they run inside
+# polling loops, where starting ps, grep or awk each time adds up.
+
+# state PID: prints the state letter of process PID (R, S, T, Z...), or
+# nothing if there is no such process.
+state() {
+    local line
+    read -r line 2>/dev/null <"/proc/$1/stat" || return 0
+    line=${line##*) }
+    echo "${line%% *}"
+}
+
 # gone PID: the process no longer runs (a zombie counts as gone).
 gone() {
-    local state
-    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
-    [ -z "$state" ] || [ "$state" = Z ] || [ "$state" = X ]
+    local line
+    read -r line 2>/dev/null <"/proc/$1/stat" || return 0
+    line=${line##*) }
+    [[ $line == Z* || $line == X* ]]
 }
 
 # start_server CH [PORT]: starts ./CH/server (or CH itself if it is a path) on 127.0.0.1 (port 0 by default:
@@ -69,39 +107,55 @@ start_server() {
     LOG=$BATS_TEST_TMPDIR/server$n.out
     ERR=$BATS_TEST_TMPDIR/server$n.err
     (
+        close_inherited_fds
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
         exec "$SUBREAPER" "$program" "$port" 127.0.0.1
     ) >"$LOG" 2>"$ERR" </dev/null 3>&- 4>&- &
     local reaper=$!
     REAPERS+=("$reaper")
     wait_until 5 server_started "$reaper" || return 1
-    if ! grep -q ' listening on ' "$LOG"; then
-        return 1
-    fi
     local line
-    line=$(grep -m1 ' listening on ' "$LOG")
+    read -r line <"$LOG" || true
+    [[ $line == *' listening on '* ]] || return 1
     SERVER_PID=${line#\[}
     SERVER_PID=${SERVER_PID%%\]*}
     SERVERS+=("$SERVER_PID")
     PORT=${line##*:}
 }
 
+# close_inherited_fds: in a subshell about to exec a program, closes every
+# descriptor but 0, 1 and 2 (Bats' own, the pipes of other clients), so the
+# program starts with exactly the three standard ones.
+close_inherited_fds() {
+    local path fd
+    for path in /proc/$BASHPID/fd/*; do
+        fd=${path##*/}
+        ((fd > 2)) && eval "exec $fd>&-"
+    done
+    return 0
+}
+
 server_started() {
-    grep -q ' listening on ' "$LOG" || gone "$1"
+    local line
+    read -r line <"$LOG" && [[ $line == *' listening on '* ]] && return 0
+    gone "$1"
 }
 
 # run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
-# each sending one message; fails at the first client that fails (or that
-# gets no echo within CLIENT_TIMEOUT seconds, 5 by default). Sets SERVED to
-# the number of clients that were echoed.
+# each sending one message (one client process, -r N). Fails if any client
+# fails or gets no echo within CLIENT_TIMEOUT seconds (5 by default). Sets
+# SERVED to the number of clients that were echoed.
 run_clients() {
-    local count=$1
+    local count=$1 status=0
     shift
+    timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -r "$count" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" \
+        >"$BATS_TEST_TMPDIR/clients.out" 2>&1 || status=$?
+    local line
     SERVED=0
-    while ((SERVED < count)); do
-        timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" >/dev/null || return 1
-        SERVED=$((SERVED + 1))
-    done
+    while IFS= read -r line; do
+        [[ $line == "echo: "* || $line == "connection 1: echo: "* ]] && SERVED=$((SERVED + 1))
+    done <"$BATS_TEST_TMPDIR/clients.out"
+    return "$status"
 }
 
 # open_client NAME [CLIENT ARGS...]: a client in the background whose
@@ -115,7 +169,7 @@ open_client() {
     exec {fd}<>"$fifo"
     FEED[$name]=$fd
     (
-        for other in "${FEED[@]}"; do exec {other}>&-; done
+        close_inherited_fds
         exec "$CLIENT" --stdin "$@" 127.0.0.1 "$PORT"
     ) <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- 4>&- &
     CLIENTS+=("$!")
@@ -141,7 +195,9 @@ client_output() {
 
 # client_got NAME TEXT: client NAME has received TEXT.
 client_got() {
-    grep -qF -- "$2" "$BATS_TEST_TMPDIR/$1.out"
+    local text
+    read -r -d '' text <"$BATS_TEST_TMPDIR/$1.out" || true
+    [[ $text == *"$2"* ]]
 }
 
 # client_pid NAME
@@ -184,19 +240,45 @@ established() {
     ss -tanH state established "( sport = :$1 )" | wc -l
 }
 
+# child_states PID: prints the state letter of each child of process PID.
+child_states() {
+    local pids=() child line
+    read -r -a pids 2>/dev/null <"/proc/$1/task/$1/children" || true
+    for child in "${pids[@]}"; do
+        read -r line 2>/dev/null <"/proc/$child/stat" || continue
+        line=${line##*) }
+        echo "${line%% *}"
+    done
+}
+
 # children PID: how many children process PID has (zombies included).
 children() {
-    ps -o pid= --ppid "$1" | wc -l
+    local pids=()
+    read -r -a pids 2>/dev/null <"/proc/$1/task/$1/children" || true
+    echo "${#pids[@]}"
 }
 
 # zombies PID: how many of process PID's children are zombies (state Z).
 zombies() {
-    ps -o stat= --ppid "$1" | grep -c '^Z' || true
+    local states n=0
+    states=$(child_states "$1")
+    for s in $states; do [ "$s" = Z ] && n=$((n + 1)); done
+    echo "$n"
 }
 
 # live_children PID: how many of process PID's children are not zombies.
 live_children() {
-    ps -o stat= --ppid "$1" | grep -vc '^Z' || true
+    local states n=0
+    states=$(child_states "$1")
+    for s in $states; do [ "$s" != Z ] && n=$((n + 1)); done
+    echo "$n"
+}
+
+# child_pids PID: the pids of process PID's children, one per line, sorted.
+child_pids() {
+    local pids=()
+    read -r -a pids 2>/dev/null <"/proc/$1/task/$1/children" || true
+    printf '%s\n' "${pids[@]}" | sort -n
 }
 
 # count_is EXPECTED COMMAND...: COMMAND prints EXPECTED (for wait_until).
@@ -208,7 +290,8 @@ count_is() {
 
 # fd_count PID: how many descriptors process PID has open.
 fd_count() {
-    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l
+    local fds=("/proc/$1/fd/"*)
+    echo "${#fds[@]}"
 }
 
 # close_wait PORT: how many TCP sockets on local port PORT are in CLOSE_WAIT.
@@ -216,9 +299,18 @@ close_wait() {
     ss -tanH state close-wait "( sport = :$1 )" | wc -l
 }
 
+# listening PORT: how many sockets listen on PORT.
+listening() {
+    ss -ltnH "sport = :$1" | wc -l
+}
+
 # log_count TEXT: how many lines of the server's log contain TEXT.
 log_count() {
-    grep -cF -- "$1" "$LOG" || true
+    local line n=0
+    while IFS= read -r line; do
+        [[ $line == *"$1"* ]] && n=$((n + 1))
+    done <"$LOG"
+    echo "$n"
 }
 
 # Stops every client and server the test started, and waits until each

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# ch05-fd-close: the parent closes the connected socket after fork, the child
+# closes the listening socket.
+
+load helpers
+
+@test "ch05 echoes every byte back, even a message larger than its read buffer" {
+    check_echo ch05
+}
+
+@test "ch05's descriptor count stays flat over 100 clients (ch04 gains one per client)" {
+    local chapter before
+    for chapter in ch04 ch05; do
+        start_server "$chapter"
+        before=$(fd_count "$SERVER_PID")
+        run_clients 100
+        wait_until 3 count_is 100 log_count 'reaped child'
+        if [ "$chapter" = ch04 ]; then
+            assert_equal "$(fd_count "$SERVER_PID")" $((before + 100))
+        else
+            wait_until 2 count_is "$before" fd_count "$SERVER_PID"
+        fi
+    done
+}
+
+@test "ch05 leaves no socket in CLOSE_WAIT after clients leave (ch04 leaves one per client)" {
+    local chapter
+    for chapter in ch04 ch05; do
+        start_server "$chapter"
+        run_clients 5
+        wait_until 3 count_is 5 log_count 'reaped child'
+        if [ "$chapter" = ch04 ]; then
+            wait_until 2 count_is 5 close_wait "$PORT"
+        else
+            wait_until 2 count_is 0 close_wait "$PORT"
+        fi
+    done
+}
+
+@test "ch05 under ulimit -n 32 serves 200 clients in a row (ch04 stops near 28: too many open files)" {
+    SERVER_FD_LIMIT=32 start_server ch04
+    assert_equal "$(fd_count "$SERVER_PID")" 4 # 0, 1, 2 and the listening socket
+    CLIENT_TIMEOUT=1 run_clients 200 || true
+    # Each client leaks one descriptor, until none of the 32 is free.
+    assert_equal "$SERVED" 28
+    wait_until 2 grep -q 'accept: Too many open files' "$ERR"
+
+    SERVER_FD_LIMIT=32 start_server ch05
+    run_clients 200
+    assert_equal "$SERVED" 200
+    assert [ ! -s "$ERR" ]
+}
+
+@test "ch05's children do not hold the listening socket: killed, the server can be restarted at once (ch04 only after its last client leaves)" {
+    local chapter port
+    for chapter in ch04 ch05; do
+        start_server "$chapter"
+        port=$PORT
+        open_client "$chapter"
+        feed "$chapter" $'hello\n'
+        wait_until 2 client_got "$chapter" hello
+        kill -KILL "$SERVER_PID"
+        wait_until 2 gone "$SERVER_PID"
+        if [ "$chapter" = ch04 ]; then
+            # The child still holds a listening socket on the port.
+            run -0 ss -ltnH "sport = :$port"
+            assert_output --partial "127.0.0.1:$port"
+            if start_server ch04 "$port"; then
+                fail "ch04 was restarted while its old child held the port"
+            fi
+            assert_equal "$(cat "$ERR")" "server: bind 127.0.0.1:$port: Address already in use"
+            end_feed "$chapter"
+            wait_until 3 count_is 0 listening "$port"
+        fi
+        start_server "$chapter" "$port"
+        if [ "$chapter" = ch05 ]; then
+            # The old child still serves its client, on the old connection.
+            feed "$chapter" $'again\n'
+            wait_until 2 client_got "$chapter" again
+        fi
+    done
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# The command line of every chapter's server and client: help, misuse (usage
+# and exit 2), and runtime failures (one line naming the call, exit 1).
+
+load helpers
+
+CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
+
+# misuse PROGRAM MESSAGE ARGS...: PROGRAM ARGS exits 2, its first line is
+# "NAME: MESSAGE" and the usage follows.
+misuse() {
+    local program=$1 message=$2
+    shift 2
+    run -2 --separate-stderr timeout 5 "$program" "$@"
+    assert_equal "$output" ""
+    assert_equal "${stderr_lines[0]}" "${program##*/}: $message"
+    [[ ${stderr_lines[1]} == usage:* ]] || fail "no usage after the error: ${stderr_lines[1]}"
+}
+
+@test "every server and client prints its usage for --help and exits 0" {
+    for chapter in "${CHAPTERS[@]}"; do
+        for program in server client; do
+            run -0 --separate-stderr "$REPO/$chapter/$program" --help
+            if [ "$program" = server ]; then
+                assert_line --index 0 "usage: server [PORT [ADDRESS]]"
+            else
+                assert_line --index 0 "usage: client [OPTIONS] [HOST [PORT]]"
+            fi
+            assert_equal "$stderr" ""
+        done
+    done
+}
+
+@test "every server rejects a bad port, a bad address, an unknown option and a third argument with usage and exit 2" {
+    for chapter in "${CHAPTERS[@]}"; do
+        local server=$REPO/$chapter/server
+        misuse "$server" "bad port: 65536 (want a number from 0 to 65535)" 65536
+        misuse "$server" "bad port: http (want a number from 0 to 65535)" http
+        misuse "$server" "unknown option: -1" -1
+        misuse "$server" "bad address: localhost (want an IPv4 address such as 127.0.0.1)" 5051 localhost
+        misuse "$server" "unknown option: --port" --port 5051
+        misuse "$server" "too many arguments: extra" 0 127.0.0.1 extra
+    done
+}
+
+@test "every client rejects bad numbers, an unknown option and a third argument with usage and exit 2" {
+    for chapter in "${CHAPTERS[@]}"; do
+        local client=$REPO/$chapter/client
+        misuse "$client" "bad port: 0 (want a number from 1 to 65535)" 127.0.0.1 0
+        misuse "$client" "bad port: 70000 (want a number from 1 to 65535)" 127.0.0.1 70000
+        misuse "$client" "bad count: many (want 0 to 1000000)" -n many
+        misuse "$client" "bad interval: -1 (want seconds, 0 to 3600)" -i -1
+        misuse "$client" "bad number of connections: 0 (want 1 to 1000)" -c 0
+        misuse "$client" "-n needs a value" -n
+        misuse "$client" "unknown option: --verbose" --verbose
+        misuse "$client" "too many arguments: extra" 127.0.0.1 5051 extra
+    done
+}
+
+@test "a server whose port is taken says 'server: bind ADDRESS:PORT: Address already in use' and exits 1" {
+    start_server ch05
+    for chapter in "${CHAPTERS[@]}"; do
+        run -1 --separate-stderr timeout 5 "$REPO/$chapter/server" "$PORT" 127.0.0.1
+        assert_equal "$stderr" "server: bind 127.0.0.1:$PORT: Address already in use"
+        assert_equal "$output" ""
+    done
+}
+
+@test "a client with no server says 'client: connect ADDRESS:PORT: Connection refused' and exits 1" {
+    start_server ch05
+    local port=$PORT
+    kill -TERM "${REAPERS[0]}"
+    wait_until 2 count_is 0 listening "$port"
+    for chapter in "${CHAPTERS[@]}"; do
+        run -1 --separate-stderr timeout 5 "$REPO/$chapter/client" 127.0.0.1 "$port"
+        assert_equal "$stderr" "client: connect 127.0.0.1:$port: Connection refused"
+    done
+}
+
+@test "a client given an unknown host says 'client: resolve HOST: ...' and exits 1" {
+    for chapter in "${CHAPTERS[@]}"; do
+        run -1 --separate-stderr timeout 5 "$REPO/$chapter/client" no-such-host.invalid 5051
+        [[ $stderr == "client: resolve no-such-host.invalid: "* ]] || fail "unexpected: $stderr"
+        [ "${#stderr_lines[@]}" -eq 1 ] || fail "more than one line: $stderr"
+    done
+}
