@@ -8,11 +8,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "io.hpp"
-
 namespace {
 
 const char* program = "program";
+
+// write(2) until all is written. Async-signal-safe. Errors are dropped: a
+// message that cannot be printed has nowhere else to go.
+void put(int fd, const char* text, size_t length) {
+    while (length > 0) {
+        const ssize_t written = write(fd, text, length);
+        if (written < 0 && errno == EINTR)
+            continue;
+        if (written <= 0)
+            return;
+        text += written;
+        length -= static_cast<size_t>(written);
+    }
+}
 
 // A fixed line buffer filled with async-signal-safe code only (no snprintf).
 struct SafeLine {
@@ -51,7 +63,7 @@ void emit(int fd, const char* prefix, const char* format, va_list args) {
     if (length > sizeof line - 2)
         length = sizeof line - 2;
     line[length++] = '\n';
-    write_all(fd, line, length);
+    put(fd, line, length);
 }
 
 void emit_plain(int fd, const char* prefix, const char* format, ...) __attribute__((format(printf, 3, 4)));
@@ -109,7 +121,7 @@ void usage_error(const char* usage, const char* format, ...) {
     va_start(args, format);
     emit(STDERR_FILENO, prefix, format, args);
     va_end(args);
-    write_all(STDERR_FILENO, usage, std::strlen(usage));
+    put(STDERR_FILENO, usage, std::strlen(usage));
     std::exit(2);
 }
 
@@ -131,6 +143,6 @@ void log_child_status(pid_t child, int status) {
         line.add(static_cast<long>(status));
     }
     line.add("\n");
-    write_all(STDOUT_FILENO, line.text, line.length);
+    put(STDOUT_FILENO, line.text, line.length);
     errno = saved;
 }
