@@ -13,11 +13,15 @@ serving_pids() {
 }
 
 @test "ch02 serves clients at once: the second is echoed while the first is connected (ch01 waits)" {
-    if second_client_waits ch02 two; then
-        fail "ch02 kept the second client waiting"
-    fi
+    two_clients ch02 two
     wait_until 2 client_got two-b 'from b'
-    second_client_waits ch01 one
+    run -0 kill -0 "$(client_pid two-a)"
+    assert_equal "$(log_count ' connected')" 2
+
+    two_clients ch01 one
+    if poll 0.3 client_got one-b 'from b'; then
+        fail "ch01 echoed the second client while the first was connected"
+    fi
 }
 
 @test "ch02 forks one child per client: 3 clients connected, 3 children, 3 serving pids" {
