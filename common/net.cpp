@@ -78,9 +78,17 @@ int connect_to(const char* host, uint16_t port) {
 void report_accept_error() {
     const int error = errno;
     report_errno("accept");
-    if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+    // These concern only the connection that failed (accept(2) says to treat
+    // them like EAGAIN): the next accept() may well succeed. Any other error,
+    // such as running out of descriptors, will still be there a moment later.
+    switch (error) {
+    case ECONNABORTED: case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
+    case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH: case EINTR: case EAGAIN:
+        break;
+    default: {
         const timespec pause{0, 100 * 1000 * 1000};
         nanosleep(&pause, nullptr);
+    }
     }
     errno = error;
 }

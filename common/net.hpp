@@ -21,7 +21,8 @@ std::string local_address(int fd);
 // getaddrinfo). On failure prints the call and the address and exits with 1.
 int connect_to(const char* host, uint16_t port);
 
-// Reports a failed accept() (errno) on stderr. When the error will not clear
-// by itself soon (out of descriptors or memory), it first pauses 100 ms, so
-// that a loop that calls accept() again does not spin the CPU.
+// Reports a failed accept() (errno) on stderr. Unless the error concerned
+// only the one connection (ECONNABORTED and the like), it then pauses 100 ms,
+// so that a loop calling accept() again does not spin on an error that
+// persists, such as EMFILE (out of descriptors).
 void report_accept_error();
