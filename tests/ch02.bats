@@ -73,3 +73,35 @@ no_such_process() {
     assert_equal "$(wc -l <"$LOG")" 13
     assert_equal "$(sort "$LOG" | uniq -d)" ""
 }
+
+@test "ch02 built with a buffered stdio log (the seeds' printf, no flush before fork) prints the parent's lines again from every child" {
+    # The same server, linked with a log_line that uses printf and never
+    # flushes: with stdout a file, lines wait in the stdio buffer, fork()
+    # copies the buffer, and each child prints the copy when it exits.
+    local variant=$BATS_TEST_TMPDIR/buffered
+    mkdir -p "$variant"
+    sed 's/^    emit(STDOUT_FILENO, prefix, format, args);$/    std::fputs(prefix, stdout); std::vprintf(format, args); std::fputc(10, stdout);/' \
+        "$REPO/common/log.cpp" >"$variant/log.cpp"
+    assert_equal "$(diff "$REPO/common/log.cpp" "$variant/log.cpp" | grep -c '^>')" 1
+    (cd "$REPO" && $(cat build/flags) -c "$variant/log.cpp" -o "$variant/log.o" &&
+        $(cat build/flags) build/ch02-fork-server/server.o "$variant/log.o" \
+            build/common/args.o build/common/io.o build/common/net.o -o "$variant/server")
+
+    # Nothing reaches the file until a process flushes, so learn the port
+    # from a real ch02 first, then start the variant on it.
+    start_server ch02
+    local port=$PORT
+    kill -TERM "${REAPERS[0]}"
+    wait_until 2 count_is 0 listening "$port"
+    (
+        close_inherited_fds
+        exec "$SUBREAPER" "$variant/server" "$port" 127.0.0.1
+    ) >"$variant/out" 2>&1 </dev/null 3>&- 4>&- &
+    REAPERS+=("$!")
+    wait_until 2 count_is 1 listening "$port"
+    PORT=$port run_clients 3
+    LOG=$variant/out
+    # Each exiting child flushed the parent's "listening on" line it inherited.
+    wait_until 2 count_is 3 log_count ' disconnected'
+    [ "$(log_count ' listening on ')" -ge 3 ] || fail "$(cat "$LOG")"
+}
