@@ -3,7 +3,6 @@
 // Try: make ch02 && ./ch02/server, then ./ch02/client in two other terminals;
 // when they finish, ps -o pid,ppid,stat,cmd --ppid <server pid> shows <defunct>.
 
-#include <cstdlib>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -41,10 +40,12 @@ int main(int argc, char* argv[]) {
         if (pid == 0) {
             // The child serves this one client, then exits: returning into
             // the loop would make it a second server calling accept().
+            // _exit, not exit: the child must not run the atexit handlers
+            // and flush the stdio buffers it inherited from its parent.
             echo_until_eof(conn_fd);
             log_line("client %s disconnected", peer.c_str());
             close(conn_fd);
-            std::exit(0);
+            _exit(0);
         }
         log_line("child %ld serves client %s", static_cast<long>(pid), peer.c_str());
     }

@@ -74,17 +74,21 @@ no_such_process() {
     assert_equal "$(sort "$LOG" | uniq -d)" ""
 }
 
-@test "ch02 built with a buffered stdio log (the seeds' printf, no flush before fork) prints the parent's lines again from every child" {
-    # The same server, linked with a log_line that uses printf and never
-    # flushes: with stdout a file, lines wait in the stdio buffer, fork()
-    # copies the buffer, and each child prints the copy when it exits.
+@test "ch02 as the seeds write it (a printf log, exit() in the child) prints the parent's lines again from every child" {
+    # The same server with the seeds' two choices: a log_line that uses
+    # printf and never flushes, and a child that ends with exit(), not
+    # _exit(). With stdout a file, lines wait in the stdio buffer, fork()
+    # copies the buffer, and exit() in each child prints the copy.
     local variant=$BATS_TEST_TMPDIR/buffered
     mkdir -p "$variant"
     sed 's/^    emit(STDOUT_FILENO, prefix, format, args);$/    std::fputs(prefix, stdout); std::vprintf(format, args); std::fputc(10, stdout);/' \
         "$REPO/common/log.cpp" >"$variant/log.cpp"
     assert_equal "$(diff "$REPO/common/log.cpp" "$variant/log.cpp" | grep -c '^>')" 1
+    sed 's/^            _exit(0);$/            std::exit(0);/; s/^#include <string>$/#include <cstdlib>\n#include <string>/' \
+        "$REPO/ch02-fork-server/server.cpp" >"$variant/server.cpp"
+    assert_equal "$(diff "$REPO/ch02-fork-server/server.cpp" "$variant/server.cpp" | grep -c '^>')" 2
     (cd "$REPO" && $(cat build/flags) -c "$variant/log.cpp" -o "$variant/log.o" &&
-        $(cat build/flags) build/ch02-fork-server/server.o "$variant/log.o" \
+        $(cat build/flags) "$variant/server.cpp" "$variant/log.o" \
             build/common/args.o build/common/io.o build/common/net.o -o "$variant/server")
 
     # Nothing reaches the file until a process flushes, so learn the port
