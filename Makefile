@@ -53,4 +53,52 @@ test: $(PROGRAMS) $(TOOLS)
 clean:
 	rm -rf build $(SHORT)
 
+# ---- literate layer (issue 4): make diff, make diff-chNN, make demo-chNN ----
+# make diff          each chapter's server.cpp against the one before, under a
+#                    header naming the fix (scripts/chapter-diff)
+# make diff-ch04     one step: the diff that turns ch03 into ch04
+# make demo-ch03     runs chapter 3's experiment in one terminal (scripts/demo):
+#                    its server, a few clients, ps/ss/ls /proc, then cleans up
+DIFFS := $(addprefix diff-,$(SHORT))   # diff-ch01 explains there is no ch00
+DEMOS := $(addprefix demo-,$(SHORT))
+.PHONY: diff $(DIFFS) $(DEMOS)
+diff:
+	@scripts/chapter-diff
+$(DIFFS): diff-%:
+	@scripts/chapter-diff $*
+$(DEMOS): demo-%: % build/tests/subreaper
+	@scripts/demo $*
+demo-ch05: ch04
+# ---- end of the literate layer ----
+
+# ---- make bench (issue 6): ch01 and ch05 under load; see bench/README.md ----
+# Not part of all or test: bench/run puts two loads (short requests, slow
+# clients) on ch01, ch05, a minimal C fork server, socat and tcpserver, and
+# writes build/bench/results.txt and build/bench/bench.svg, in under a minute.
+# What it runs is copied under build/bench/ first, so that a running bench
+# is never taken for a test's leftover server by tests/run.
+BENCH_CFLAGS := -O2 -g -std=c11 -Wall -Wextra -Wpedantic -Werror
+BENCH_TOOLS  := build/bench/loadgen build/bench/forkfloor build/bench/minimal_fork_server \
+                build/bench/ch01-server build/bench/ch05-server build/bench/subreaper
+.PHONY: bench
+bench: $(BENCH_TOOLS)
+	bench/run
+build/bench/loadgen: build/bench/loadgen.o
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -pthread $^ -o $@
+build/bench/forkfloor: build/bench/forkfloor.o
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
+build/bench/minimal_fork_server: bench/minimal_fork_server.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $< -o $@
+build/bench/ch01-server: ch01/server
+	@mkdir -p $(dir $@)
+	cp $< $@
+build/bench/ch05-server: ch05/server
+	@mkdir -p $(dir $@)
+	cp $< $@
+build/bench/subreaper: build/tests/subreaper
+	@mkdir -p $(dir $@)
+	cp $< $@
+# ---- end of make bench ----
+
 -include $(shell find build -name '*.d' 2>/dev/null)

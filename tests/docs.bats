@@ -1,0 +1,350 @@
+#!/usr/bin/env bats
+# The literate layer: what the READMEs, `make diff` and `make demo-chNN` say
+# about the chapters is true, and the demos clean up after themselves.
+
+load helpers
+
+CHAPTER_DIRS=(ch01-single-process ch02-fork-server ch03-zombies ch04-sigchld-handler ch05-fd-close)
+
+# ---------------------------------------------------------------- helpers
+
+# code_lines FILE: the code of a server.cpp, as the diff claims below count
+# it. What is left out, and why:
+# - the chapter's opening comment block: every line before the first
+#   #include (each must be a // comment or blank, checked here: code
+#   there would otherwise slip through); it names the chapter and its seeds,
+#   so it differs between any two chapters;
+# - comments: whole-line // comments and trailing "  // ..." comments (a //
+#   after white space; no string literal in these files contains one);
+# - blank lines, and the indentation and trailing space of every line, so
+#   that code moved one block deeper (into the child) is not a change.
+# Everything else, #include lines among them, is code.
+code_lines() {
+    local line n=0
+    while IFS= read -r line; do
+        [[ $line == '#include'* ]] && break
+        if [[ -n $line && $line != //* ]]; then
+            echo "code before the first #include in $1: $line" >&2
+            return 1
+        fi
+        n=$((n + 1))
+    done <"$1"
+    tail -n +$((n + 1)) "$1" |
+        sed -E 's/^[[:space:]]+//; s/[[:space:]]+\/\/.*$//; s/[[:space:]]+$//' |
+        grep -vE '^(//.*)?$'
+}
+
+# code_diff K: the code lines removed ("< ") and added ("> ") from chapter
+# K-1 to chapter K (1 to 4), in diff's order.
+code_diff() {
+    local old=$REPO/${CHAPTER_DIRS[$1 - 1]}/server.cpp new=$REPO/${CHAPTER_DIRS[$1]}/server.cpp
+    code_lines "$old" >"$BATS_TEST_TMPDIR/old.code" || return 1
+    code_lines "$new" >"$BATS_TEST_TMPDIR/new.code" || return 1
+    diff "$BATS_TEST_TMPDIR/old.code" "$BATS_TEST_TMPDIR/new.code" | grep -E '^[<>] ' || true
+}
+
+# make_run TARGET...: runs make TARGET in the repository, with a mark in the
+# environment that every process it starts inherits, so that the test can
+# find any of them left running afterwards (assert_nothing_left).
+make_run() {
+    MARK="DOCS_BATS_MARK=$BATS_TEST_TMPDIR"
+    ORPHANS_BEFORE=$(orphaned_zombies)
+    run env "$MARK" timeout 20 make --no-print-directory -s -C "$REPO" "$@" 3>&-
+}
+
+# orphaned_zombies: the zombies of this test's session whose parent is PID 1,
+# as "PID (NAME)". On these machines PID 1 may leave such a zombie for good.
+# (Zombies of other sessions, other people's tests say, are none of ours.)
+orphaned_zombies() {
+    local line session
+    read -r line <"/proc/$BASHPID/stat"
+    [[ ${line##*) } =~ ^[A-Z]\ [0-9]+\ [0-9]+\ ([0-9]+) ]] && session=${BASH_REMATCH[1]}
+    ps -e -o pid=,ppid=,sess=,stat=,comm= |
+        awk -v session="$session" '$2 == 1 && $3 == session && $4 ~ /^Z/ { print $1 " (" $5 ")" }'
+}
+
+# assert_nothing_left PORT...: nothing that make started still runs (no
+# process with its mark), this test has no child left (polled, in case one
+# is still being reaped), no new orphaned zombie appeared in this session,
+# and no socket listens on any PORT. (A process make leaves behind is an
+# orphan: its parent is PID 1, not this test; the first and third checks
+# are the ones that find it, alive or dead.)
+assert_nothing_left() {
+    local left port after zombie test_pid=$BASHPID
+    left=$(grep -lsaF -- "$MARK" /proc/[0-9]*/environ || true)
+    [ -z "$left" ] || fail "processes left running: $(for f in $left; do f=${f%/environ}; tr '\0' ' ' <"$f/cmdline"; echo; done)"
+    wait_until 1 no_children "$test_pid"
+    # (No <(...) here or anywhere in this file: bash does not wait for a
+    # process substitution, which would be left an orphaned zombie itself.)
+    after=$(orphaned_zombies)
+    left=
+    while IFS= read -r zombie; do
+        [ -n "$zombie" ] || continue
+        [[ $'\n'$ORPHANS_BEFORE$'\n' == *$'\n'$zombie$'\n'* ]] || left+="$zombie "
+    done <<<"$after"
+    [ -z "$left" ] || fail "new orphaned zombies: $left"
+    for port in "$@"; do
+        assert_equal "$(listening "$port")" 0
+    done
+}
+
+# no_children PID: process PID has no child. Built-ins only: a command
+# substitution would fork a child of this very shell.
+no_children() {
+    local pids=()
+    read -r -a pids 2>/dev/null <"/proc/$1/task/$1/children" || true
+    ((${#pids[@]} == 0))
+}
+
+# demo_ports: the ports the demo's servers listened on, from its output.
+demo_ports() {
+    sed -n 's/^server| \[[0-9]*\] listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' <<<"$output"
+}
+
+# count TEXT: how many lines of $output contain TEXT.
+count() {
+    grep -cF -- "$1" <<<"$output" || true
+}
+
+# run_demo CH: make demo-CH exits 0, says it is done, and leaves nothing.
+run_demo() {
+    make_run "demo-$1"
+    assert_success
+    assert_line '# done: the demo stops the server and every process it started.'
+    local ports
+    ports=$(demo_ports)
+    [ -n "$ports" ] || fail "no 'listening on' line in the demo's output"
+    # shellcheck disable=SC2086
+    assert_nothing_left $ports
+}
+
+# test_pairs: every `tests/FILE.bats`: `TEST NAME` pair in any README*.md of
+# the repository, into PAIRS as "README<TAB>FILE<TAB>NAME" entries. Line
+# breaks (and the indentation after them) count as one space, as in rendered
+# Markdown, so a name wrapped over two lines is still found. One awk for all
+# the READMEs: a process per README or per name adds up.
+test_pairs() {
+    local entry
+    PAIRS=()
+    find "$REPO" \( -path "$REPO/.git" -o -path "$REPO/build" \) -prune -o -name 'README*.md' -print |
+        sort >"$BATS_TEST_TMPDIR/readmes"
+    [ -s "$BATS_TEST_TMPDIR/readmes" ] || return 0
+    # shellcheck disable=SC2016
+    awk '
+        function pairs(   t, pair, file, name) {
+            t = text
+            while (match(t, /`tests\/[A-Za-z0-9_.-]+\.bats`: `[^`]+`/)) {
+                pair = substr(t, RSTART, RLENGTH)
+                t = substr(t, RSTART + RLENGTH)
+                file = pair; sub(/^`/, "", file); sub(/`.*/, "", file)
+                name = pair; sub(/^`[^`]*`: `/, "", name); sub(/`$/, "", name)
+                print readme "\t" file "\t" name
+            }
+        }
+        FNR == 1 { if (readme != "") pairs(); readme = FILENAME; text = "" }
+        { line = $0; sub(/^[ \t]+/, "", line); text = text line " " }
+        END { if (readme != "") pairs() }
+    ' $(cat "$BATS_TEST_TMPDIR/readmes") >"$BATS_TEST_TMPDIR/pairs"
+    while IFS= read -r entry; do
+        PAIRS+=("${entry#"$REPO"/}")
+    done <"$BATS_TEST_TMPDIR/pairs"
+}
+
+# test_names: sets NAMES, an associative array whose keys are
+# "tests/FILE.bats<TAB>TEST NAME" for every @test of every tests/*.bats.
+# (One grep: under Bats every shell command of a test is traced, so a loop
+# over each file's lines per README entry costs seconds.)
+test_names() {
+    local line file name
+    NAMES=()
+    grep -H '^@test ".*" {$' "$REPO"/tests/*.bats >"$BATS_TEST_TMPDIR/names" || true
+    while IFS= read -r line; do
+        file=${line%%:@test \"*}
+        name=${line#*:@test \"}
+        name=${name%\" \{}
+        NAMES[${file#"$REPO"/}$'\t'$name]=1
+    done <"$BATS_TEST_TMPDIR/names"
+}
+
+# ---------------------------------------------------------------- claims
+
+@test "client.cpp is the same file in all five chapters" {
+    local dir
+    for dir in "${CHAPTER_DIRS[@]:1}"; do
+        cmp "$REPO/${CHAPTER_DIRS[0]}/client.cpp" "$REPO/$dir/client.cpp"
+    done
+}
+
+# Each step's code diff (see code_lines: comments, blank lines, indentation
+# and the opening comment block left out) is exactly its fix: the lines
+# below, no more. The includes listed are those the fix needs.
+
+@test "ch01 -> ch02 adds fork() after accept() and the child's exit, and changes no other code" {
+    run -0 code_diff 1
+    assert_output - <<'EOF'
+> const pid_t pid = fork();
+> if (pid < 0) {
+> report_errno("fork");
+> close(conn_fd);
+> continue;
+> }
+> if (pid == 0) {
+> _exit(0);
+> }
+> log_line("child %ld serves client %s", static_cast<long>(pid), peer.c_str());
+EOF
+}
+
+@test "ch02 -> ch03 adds signal(SIGCHLD, SIG_IGN), and changes no other code" {
+    run -0 code_diff 2
+    assert_output - <<'EOF'
+> #include <csignal>
+> if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+> die_errno("signal SIGCHLD");
+EOF
+}
+
+@test "ch03 -> ch04 replaces SIG_IGN by a sigaction handler with a waitpid(-1, &status, WNOHANG) loop, adds the EINTR retry, and changes no other code" {
+    run -0 code_diff 3
+    assert_output - <<'EOF'
+> #include <cerrno>
+> #include <sys/wait.h>
+> namespace {
+> void reap_children(int) {
+> const int saved_errno = errno;
+> int status = 0;
+> pid_t pid;
+> while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+> log_child_status(pid, status);
+> errno = saved_errno;
+> }
+> }
+< if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)
+< die_errno("signal SIGCHLD");
+> struct sigaction on_child_exit{};
+> on_child_exit.sa_handler = reap_children;
+> sigemptyset(&on_child_exit.sa_mask);
+> on_child_exit.sa_flags = 0;
+> if (sigaction(SIGCHLD, &on_child_exit, nullptr) < 0)
+> die_errno("sigaction SIGCHLD");
+> if (conn_fd < 0 && errno == EINTR) {
+> log_line("accept interrupted by a signal (EINTR), calling it again");
+> continue;
+> }
+EOF
+}
+
+@test "ch04 -> ch05 adds close(listen_fd) in the child and close(conn_fd) in the parent, and changes no other code" {
+    run -0 code_diff 4
+    assert_output - <<'EOF'
+> close(listen_fd);
+> close(conn_fd);
+EOF
+    # The first is in the child's branch, the second after it, in the parent.
+    run -0 sed -n '/if (pid == 0) {/,/^        }/p' "$REPO/ch05-fd-close/server.cpp"
+    assert_line --regexp '^ +close\(listen_fd\);'
+    refute_line --regexp '^ +close\(conn_fd\);  //'
+    run -0 sed -n '/exit(0);$/,$p' "$REPO/ch05-fd-close/server.cpp"
+    assert_line --regexp '^        close\(conn_fd\);'
+}
+
+@test "every test a README names exists, and each chapter README names at least one" {
+    local entry readme file name missing=() dir named
+    declare -A NAMES
+    test_pairs
+    test_names
+    for entry in "${PAIRS[@]}"; do
+        IFS=$'\t' read -r readme file name <<<"$entry"
+        if [ ! -f "$REPO/$file" ]; then
+            missing+=("$readme: $file does not exist (named with: $name)")
+        elif [ -z "${NAMES[$file$'\t'$name]:-}" ]; then
+            missing+=("$readme: no @test \"$name\" in $file")
+        fi
+    done
+    ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        for readme in "$REPO/$dir"/README*.md; do
+            [ -f "$readme" ] || continue
+            named=
+            for entry in "${PAIRS[@]}"; do
+                [[ $entry == "${readme#"$REPO"/}"$'\t'* ]] && named=1 && break
+            done
+            [ -n "$named" ] || fail "${readme#"$REPO"/} names no test (as \`tests/FILE.bats\`: \`TEST NAME\`)"
+        done
+    done
+}
+
+@test "make diff prints the four server.cpp diffs, ch01 -> ch02 to ch04 -> ch05, each under a header naming its fix, and exits 0" {
+    make_run diff
+    assert_success
+    assert_line '--- ch04-sigchld-handler/server.cpp'
+    assert_line '+++ ch05-fd-close/server.cpp'
+    assert_line '+    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'
+    assert_line --regexp '^\+        close\(conn_fd\);'
+    assert_nothing_left
+    run -0 grep '^==== ' <<<"$output"
+    assert_equal "${#lines[@]}" 4
+    local k
+    for k in 1 2 3 4; do
+        assert_line --index $((k - 1)) --regexp "^==== ${CHAPTER_DIRS[k - 1]} -> ${CHAPTER_DIRS[k]}: .+ ====\$"
+    done
+}
+
+@test "make diff-ch04 prints only the step that makes ch04, and exits 0" {
+    make_run diff-ch04
+    assert_success
+    assert_equal "$(count '==== ')" 1
+    assert_line '==== ch03-zombies -> ch04-sigchld-handler: a SIGCHLD handler reaping with waitpid(WNOHANG) in a loop, accept() retried on EINTR ===='
+    assert_line '+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)'
+    assert_line '-    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'
+    assert_nothing_left
+}
+
+@test "make demo-ch01 shows the second client echoed only after the first leaves, and leaves no process or listening socket behind" {
+    run_demo ch01
+    assert_line 'B| (nothing yet)'
+    assert_line 'B| hello from B'
+    # B has nothing while A is connected, its echo only after A's ^D.
+    local waiting echoed a_left
+    waiting=$(grep -nxF 'B| (nothing yet)' <<<"$output" | cut -d: -f1)
+    a_left=$(grep -nxF 'A> ^D' <<<"$output" | cut -d: -f1)
+    echoed=$(grep -nxF 'B| hello from B' <<<"$output" | cut -d: -f1)
+    ((waiting < a_left && a_left < echoed))
+}
+
+@test "make demo-ch02 shows a child per client, then a <defunct> zombie per client, and leaves no process or listening socket behind" {
+    run_demo ch02
+    assert_equal "$(count '$ ps -o pid,ppid,stat,cmd --ppid ')" 2
+    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [RS] +\./ch02/server 0 127\.0\.0\.1$' <<<"$output")" 3
+    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z +\[server\] <defunct>$' <<<"$output")" 3
+}
+
+@test "make demo-ch03 shows a child per client and no zombie after they leave, and leaves no process or listening socket behind" {
+    run_demo ch03
+    assert_equal "$(count '$ ps -o pid,ppid,stat,cmd --ppid ')" 3
+    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [RS] +\./ch03/server 0 127\.0\.0\.1$' <<<"$output")" 3
+    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
+    assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
+    assert_line --regexp '^connection 5: echo: '
+}
+
+@test "make demo-ch04 shows the reaped and EINTR lines, a burst of -c 5 reaped in full, and leaves no process or listening socket behind" {
+    run_demo ch04
+    assert_equal "$(grep -cE '^server\| \[[0-9]+\] reaped child [0-9]+: exited with status 0$' <<<"$output")" 7
+    assert [ "$(count 'accept interrupted by a signal (EINTR), calling it again')" -ge 3 ]
+    assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
+    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
+}
+
+@test "make demo-ch05 shows ch04's descriptors and CLOSE-WAIT sockets growing and ch05's not, and leaves no process or listening socket behind" {
+    run_demo ch05
+    local ch04 ch05
+    ch04=$(sed -n '/^# ---- ch04 ----$/,/^# ---- ch05 ----$/p' <<<"$output")
+    ch05=$(sed -n '/^# ---- ch05 ----$/,$p' <<<"$output")
+    # ls -l /proc/PID/fd before and after three clients: ch04's parent keeps
+    # one socket per client (1 then 4), ch05's only the listening one.
+    assert_equal "$(grep -c -- '-> socket:' <<<"$ch04")" 5
+    assert_equal "$(grep -c -- '-> socket:' <<<"$ch05")" 2
+    assert_equal "$(grep -c '^CLOSE-WAIT ' <<<"$ch04")" 3
+    assert_equal "$(grep -c 'CLOSE-WAIT' <<<"$ch05")" 0
+}
