@@ -46,9 +46,8 @@ Options parse_options(int argc, char* argv[]) {
     int positional = 0;
     for (int k = 1; k < argc; ++k) {
         const std::string arg = argv[k];
-        const bool takes_value = arg == "-n" || arg == "--count" || arg == "-i" || arg == "--interval" ||
-                                 arg == "-c" || arg == "--connections" || arg == "-r" ||
-                                 arg == "--repeat";
+        const bool takes_value = arg == "-n" || arg == "--count" || arg == "-i" || arg == "--interval" || arg == "-c" ||
+                                 arg == "--connections" || arg == "-r" || arg == "--repeat";
         if (takes_value && k + 1 >= argc)
             usage_error(usage, "%s needs a value", arg.c_str());
         if (arg == "-h" || arg == "--help") {
@@ -97,7 +96,8 @@ Options parse_options(int argc, char* argv[]) {
 }
 
 void pause_for(double seconds) {
-    timespec left{static_cast<time_t>(seconds), static_cast<long>((seconds - static_cast<time_t>(seconds)) * 1e9)};
+    const auto whole = static_cast<time_t>(seconds);
+    timespec left{whole, static_cast<long>((seconds - static_cast<double>(whole)) * 1e9)};
     while (nanosleep(&left, &left) < 0) {
     }
 }
@@ -150,7 +150,7 @@ void send_stdin(const std::vector<int>& fds) {
             die_errno("read standard input");
         if (got == 0)
             return;
-        const size_t size = static_cast<size_t>(got);
+        const auto size = static_cast<size_t>(got);
         for (const int fd : fds)
             send_or_die(fd, chunk.data(), size);
         for (const int fd : fds)

@@ -1,6 +1,8 @@
 #include "io.hpp"
 
 #include <cerrno>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +20,11 @@ ssize_t read_exact(int fd, void* buffer, size_t size) {
     char* at = static_cast<char*>(buffer);
     size_t done = 0;
     while (done < size) {
+        // On a socket, acknowledge each piece at once: a delayed ACK (40 ms)
+        // would hold back the peer's next small write (Nagle's algorithm).
+        // The kernel turns TCP_QUICKACK off again, so before every read.
+        const int on = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
         const ssize_t got = read_some(fd, at + done, size - done);
         if (got < 0)
             return -1;

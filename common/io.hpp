@@ -9,7 +9,8 @@
 ssize_t read_some(int fd, void* buffer, size_t size);
 
 // Reads exactly size bytes unless end of file comes first. Returns the count
-// read (less than size only at end of file), or -1 with errno set.
+// read (less than size only at end of file), or -1 with errno set. On a TCP
+// socket it acknowledges each piece at once (TCP_QUICKACK).
 ssize_t read_exact(int fd, void* buffer, size_t size);
 
 // Writes all size bytes, looping over partial writes and EINTR. On a socket

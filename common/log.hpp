@@ -21,8 +21,7 @@ void report_errno(const char* what);
 [[noreturn]] void die_errno(const char* what);
 
 // Prints "PROGRAM: message" and then the usage text on stderr; exits with status 2.
-[[noreturn]] void usage_error(const char* usage, const char* format, ...)
-    __attribute__((format(printf, 2, 3)));
+[[noreturn]] void usage_error(const char* usage, const char* format, ...) __attribute__((format(printf, 2, 3)));
 
 // Prints "[PID] reaped child CHILD: exited with status N" (or "killed by
 // signal N") on stdout. Async-signal-safe: it calls only getpid() and

@@ -82,11 +82,20 @@ void report_accept_error() {
     // them like EAGAIN): the next accept() may well succeed. Any other error,
     // such as running out of descriptors, will still be there a moment later.
     switch (error) {
-    case ECONNABORTED: case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
-    case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH: case EINTR: case EAGAIN:
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+    case EINTR:
+    case EAGAIN:
         break;
     default: {
-        const timespec pause{0, 100 * 1000 * 1000};
+        const timespec pause{0, 100L * 1000 * 1000};
         nanosleep(&pause, nullptr);
     }
     }

@@ -34,38 +34,42 @@ SERVERS=()
 CLIENTS=()
 declare -gA FEED=() CLIENT_PID=()
 
-# poll SECONDS COMMAND...: runs COMMAND every 20 ms until it succeeds (status
-# 0) or SECONDS (0.3 and the like allowed) have passed (status 1).
+# poll SECONDS COMMAND...: runs COMMAND until it succeeds (status 0) or
+# SECONDS (0.3 and the like allowed) have passed (status 1). It looks again
+# after 5 ms at first, then every 20 ms: most conditions come true quickly.
 poll() {
     local limit_us start_us now_us tries
-    limit_us=$(microseconds "$1")
+    microseconds "$1"
+    limit_us=$MICROSECONDS
     shift
     start_us=${EPOCHREALTIME/./}
-    tries=$((limit_us / 20000 + 2))
+    tries=$((limit_us / 5000 + 2))
     while ((tries-- > 0)); do
         "$@" && return 0
         now_us=${EPOCHREALTIME/./}
         ((10#$now_us - 10#$start_us > limit_us)) && break
-        nap
+        if ((10#$now_us - 10#$start_us < 50000)); then nap 0.005; else nap 0.02; fi
     done
     return 1
 }
 
-# nap: a 20 ms pause between two polls, done by the shell itself (read -t on
-# a pipe nobody writes to): no process to start, unlike sleep.
+# nap SECONDS: a short pause between two polls, done by the shell itself
+# (read -t on a pipe nobody writes to): no process to start, unlike sleep.
 nap() {
     if [ -z "${NAP_FD:-}" ]; then
         [ -p "$BATS_RUN_TMPDIR/nap" ] || mkfifo "$BATS_RUN_TMPDIR/nap" 2>/dev/null || true
         exec {NAP_FD}<>"$BATS_RUN_TMPDIR/nap"
     fi
-    read -r -t 0.02 -u "$NAP_FD" _ || true
+    read -r -t "$1" -u "$NAP_FD" _ || true
 }
 
+# microseconds SECONDS: sets MICROSECONDS to SECONDS (such as 2 or 0.3) in
+# microseconds.
 microseconds() {
     local whole=${1%%.*} fraction=
     [[ $1 == *.* ]] && fraction=${1#*.}
     fraction=${fraction}000000
-    echo $((10#${whole:-0} * 1000000 + 10#${fraction:0:6}))
+    MICROSECONDS=$((10#${whole:-0} * 1000000 + 10#${fraction:0:6}))
 }
 
 # wait_until SECONDS COMMAND...: poll, and on time-out say what never came.
@@ -326,3 +330,58 @@ teardown() {
     for pid in "${SERVERS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
     for pid in "${CLIENTS[@]}" "${REAPERS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
+
+# --- hardening (issue 5): misbehaving peers, other programs, other users ----
+
+# build/tests/peer: a client that resets, vanishes, or floods (tests/tools/peer.cpp).
+PEER=$REPO/build/tests/peer
+
+# open_peer NAME MODE: runs "peer MODE 127.0.0.1 $PORT" in the background
+# like open_client: feed NAME writes its standard input, its output goes to
+# $BATS_TEST_TMPDIR/NAME.out and NAME.err, and teardown kills it.
+open_peer() {
+    local name=$1 mode=$2
+    local fifo=$BATS_TEST_TMPDIR/$name.in fd
+    mkfifo "$fifo"
+    exec {fd}<>"$fifo"
+    FEED[$name]=$fd
+    (
+        close_inherited_fds
+        exec "$PEER" "$mode" 127.0.0.1 "$PORT"
+    ) <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" 3>&- 4>&- &
+    CLIENTS+=("$!")
+    CLIENT_PID[$name]=$!
+}
+
+# serving_pid: the pid of the process serving the one client connected now:
+# the server itself in ch01, the newest child the log names in the others.
+serving_pid() {
+    local line pid=$SERVER_PID
+    while IFS= read -r line; do
+        [[ $line =~ ^\[[0-9]+\]\ child\ ([0-9]+)\ serves\ client ]] && pid=${BASH_REMATCH[1]}
+    done <"$LOG"
+    echo "$pid"
+}
+
+# start_background NAME COMMAND...: runs COMMAND under the subreaper, like a
+# server (teardown stops it and all it started); its stdout and stderr go to
+# $BATS_TEST_TMPDIR/NAME.out and NAME.err. Sets BACKGROUND_PID (the subreaper's).
+start_background() {
+    local name=$1
+    shift
+    (
+        close_inherited_fds
+        exec "$SUBREAPER" "$@"
+    ) >"$BATS_TEST_TMPDIR/$name.out" 2>"$BATS_TEST_TMPDIR/$name.err" </dev/null 3>&- 4>&- &
+    BACKGROUND_PID=$!
+    REAPERS+=("$BACKGROUND_PID")
+}
+
+# line_count FILE: how many lines FILE has (0 if it does not exist).
+line_count() {
+    local line n=0
+    [ -f "$1" ] || { echo 0; return 0; }
+    while IFS= read -r line || [ -n "$line" ]; do n=$((n + 1)); done <"$1"
+    echo "$n"
+}
+# --- end of hardening helpers -----------------------------------------------

@@ -1,0 +1,259 @@
+// peer: clients that misbehave on purpose, or in bulk, for the hardening tests.
+//
+// usage: peer reset HOST PORT
+//          Connects, sends "hello\n" and reads its echo, prints "echoed", then
+//          sends 64 KiB without reading the echo and closes with SO_LINGER 0:
+//          the kernel sends a reset (RST) in the middle of the stream.
+//        peer vanish HOST PORT
+//          Connects, sends "hello\n" and reads its echo, prints "echoed", and
+//          waits for a line on standard input (the test stops the server
+//          process meanwhile). Then sends "unanswered\n", shuts down its
+//          sending side, waits until the server has acknowledged that (its
+//          socket is in CLOSE_WAIT), and closes with SO_LINGER 0: the peer is
+//          gone before the server writes the echo, and that write fails with
+//          EPIPE, which kills a process that did not ask for MSG_NOSIGNAL.
+//          Prints "vanished".
+//        peer flood N BYTES HOST PORT
+//          Opens N connections at once, sends BYTES pseudo-random bytes on
+//          each (different on each), reads every echo until BYTES bytes came
+//          back or the server closed, and prints one line per connection:
+//          "K SENT RECEIVED COUNT", the
+//          FNV-1a hashes of the bytes sent and received and the count received.
+//          Exit status 1 if any connection failed or 30 s went by.
+//
+// The client in the chapters stays the book's client; these behaviours belong
+// to the tests.
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+[[noreturn]] void fail(const char* what) {
+    std::fprintf(stderr, "peer: %s: %s\n", what, std::strerror(errno));
+    std::exit(1);
+}
+
+[[noreturn]] void usage() {
+    std::fputs("usage: peer reset|vanish HOST PORT | peer flood N BYTES HOST PORT\n", stderr);
+    std::exit(2);
+}
+
+int connect_ipv4(const char* host, const char* port) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(std::atoi(port)));
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1)
+        usage();
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        fail("socket");
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0)
+        fail("connect");
+    return fd;
+}
+
+void send_all(int fd, const char* data, size_t size) {
+    while (size > 0) {
+        const ssize_t put = send(fd, data, size, MSG_NOSIGNAL);
+        if (put < 0)
+            fail("send");
+        data += put;
+        size -= static_cast<size_t>(put);
+    }
+}
+
+// Sends "hello\n", reads the six bytes back, and says so on stdout.
+void hello(int fd) {
+    send_all(fd, "hello\n", 6);
+    char echo[6];
+    size_t got = 0;
+    while (got < sizeof echo) {
+        const ssize_t n = recv(fd, echo + got, sizeof echo - got, 0);
+        if (n <= 0) {
+            if (n == 0)
+                errno = ECONNRESET;
+            fail("recv");
+        }
+        got += static_cast<size_t>(n);
+    }
+    if (std::memcmp(echo, "hello\n", 6) != 0) {
+        std::fputs("peer: the echo differs\n", stderr);
+        std::exit(1);
+    }
+    std::puts("echoed");
+    std::fflush(stdout);
+}
+
+// Closes fd with a reset: SO_LINGER on with a zero timeout.
+void close_with_reset(int fd) {
+    const linger abort_on_close{1, 0};
+    if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) < 0)
+        fail("setsockopt SO_LINGER");
+    close(fd);
+}
+
+void pause_ms(long ms) {
+    const timespec pause{0, ms * 1000 * 1000};
+    nanosleep(&pause, nullptr);
+}
+
+int reset(const char* host, const char* port) {
+    const int fd = connect_ipv4(host, port);
+    hello(fd);
+    const std::vector<char> bytes(size_t{64} * 1024, 'x');
+    send_all(fd, bytes.data(), bytes.size());
+    close_with_reset(fd);
+    return 0;
+}
+
+int vanish(const char* host, const char* port) {
+    const int fd = connect_ipv4(host, port);
+    hello(fd);
+    char line[64];
+    if (std::fgets(line, sizeof line, stdin) == nullptr && std::ferror(stdin) != 0)
+        fail("read standard input");
+    send_all(fd, "unanswered\n", 11);
+    if (shutdown(fd, SHUT_WR) < 0)
+        fail("shutdown");
+    // Our FIN acknowledged: we are in FIN_WAIT2, the server in CLOSE_WAIT.
+    for (int tries = 0; tries < 200; ++tries) {
+        tcp_info info{};
+        socklen_t length = sizeof info;
+        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) < 0)
+            fail("getsockopt TCP_INFO");
+        if (info.tcpi_state == TCP_FIN_WAIT2)
+            break;
+        pause_ms(10);
+    }
+    close_with_reset(fd);
+    std::puts("vanished");
+    return 0;
+}
+
+// FNV-1a, 64 bits, continued over several calls.
+uint64_t fnv1a(uint64_t hash, const char* data, size_t size) {
+    for (size_t k = 0; k < size; ++k) {
+        hash ^= static_cast<unsigned char>(data[k]);
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+constexpr uint64_t fnv_start = 14695981039346656037ULL;
+
+struct Stream {
+    int fd = -1;
+    std::vector<char> data;
+    size_t sent = 0;
+    size_t received = 0;
+    uint64_t received_hash = fnv_start;
+    bool done = false;
+};
+
+int flood(long count, long bytes, const char* host, const char* port) {
+    std::vector<Stream> streams(static_cast<size_t>(count));
+    uint64_t state = static_cast<uint64_t>(getpid()) * 2654435761ULL + static_cast<uint64_t>(time(nullptr));
+    for (Stream& stream : streams) {
+        stream.data.resize(static_cast<size_t>(bytes));
+        for (char& byte : stream.data) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            byte = static_cast<char>(state >> 24);
+        }
+    }
+    // Every connection is open before any byte is sent: N clients at once.
+    for (Stream& stream : streams) {
+        stream.fd = connect_ipv4(host, port);
+        if (fcntl(stream.fd, F_SETFL, O_NONBLOCK) < 0)
+            fail("fcntl O_NONBLOCK");
+    }
+
+    const long deadline = static_cast<long>(time(nullptr)) + 30;
+    std::vector<pollfd> polled(streams.size());
+    std::vector<char> buffer(size_t{64} * 1024);
+    size_t open = streams.size();
+    while (open > 0) {
+        for (size_t k = 0; k < streams.size(); ++k) {
+            const Stream& stream = streams[k];
+            polled[k].fd = stream.done ? -1 : stream.fd;
+            polled[k].events = static_cast<short>(POLLIN | (stream.sent < stream.data.size() ? POLLOUT : 0));
+            polled[k].revents = 0;
+        }
+        const int ready = poll(polled.data(), polled.size(), 1000);
+        if (ready < 0 && errno != EINTR)
+            fail("poll");
+        if (static_cast<long>(time(nullptr)) > deadline) {
+            std::fputs("peer: timed out\n", stderr);
+            return 1;
+        }
+        for (size_t k = 0; k < streams.size(); ++k) {
+            Stream& stream = streams[k];
+            if (stream.done || polled[k].revents == 0)
+                continue;
+            if (stream.sent < stream.data.size() && (polled[k].revents & POLLOUT) != 0) {
+                const ssize_t put =
+                    send(stream.fd, stream.data.data() + stream.sent, stream.data.size() - stream.sent, MSG_NOSIGNAL);
+                if (put < 0 && errno != EAGAIN)
+                    fail("send");
+                if (put > 0)
+                    stream.sent += static_cast<size_t>(put);
+                if (stream.sent == stream.data.size() && shutdown(stream.fd, SHUT_WR) < 0)
+                    fail("shutdown");
+            }
+            if ((polled[k].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+                const ssize_t got = recv(stream.fd, buffer.data(), buffer.size(), 0);
+                if (got < 0 && errno != EAGAIN)
+                    fail("recv");
+                if (got > 0) {
+                    stream.received_hash = fnv1a(stream.received_hash, buffer.data(), static_cast<size_t>(got));
+                    stream.received += static_cast<size_t>(got);
+                }
+                // All echoed, or the server closed: done. (ch02 to ch04 never
+                // close: their parent keeps a copy of every connection.)
+                if (got == 0 || stream.received >= stream.data.size()) {
+                    stream.done = true;
+                    close(stream.fd);
+                    --open;
+                }
+            }
+        }
+    }
+    for (size_t k = 0; k < streams.size(); ++k) {
+        const Stream& stream = streams[k];
+        std::printf("%zu %016llx %016llx %zu\n", k + 1,
+                    static_cast<unsigned long long>(fnv1a(fnv_start, stream.data.data(), stream.data.size())),
+                    static_cast<unsigned long long>(stream.received_hash), stream.received);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    if (argc == 4 && std::strcmp(argv[1], "reset") == 0)
+        return reset(argv[2], argv[3]);
+    if (argc == 4 && std::strcmp(argv[1], "vanish") == 0)
+        return vanish(argv[2], argv[3]);
+    if (argc == 6 && std::strcmp(argv[1], "flood") == 0) {
+        const long count = std::atol(argv[2]);
+        const long bytes = std::atol(argv[3]);
+        if (count < 1 || count > 1000 || bytes < 0 || bytes > (64L << 20))
+            usage();
+        return flood(count, bytes, argv[4], argv[5]);
+    }
+    usage();
+}
