@@ -24,7 +24,7 @@ load_assertions() {
 }
 load_assertions
 
-REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SUBREAPER=$REPO/build/tests/subreaper
 # client.cpp is the same file in every chapter (tests/docs.bats checks it).
 CLIENT=$REPO/ch05/client

@@ -2,12 +2,12 @@
 # Load on the forking chapters (ch02 to ch05): many clients at once, and many
 # clients in a row; nothing lost, nothing left behind.
 
-load helpers
+load ../helpers
 
 # LOAD_ROUNDS: how many connections in a row, 1000 by default. Every one
 # costs the server a fork() and its child an exit, some 2 to 6 ms on the
-# machines this is tested on: make test asks for fewer (see the Makefile),
-# CI (.ci/run) for the full 1000.
+# machines this is tested on, which is why this file is in tests/slow/:
+# make test-slow runs it, and CI does; make test does not.
 ROUNDS=${LOAD_ROUNDS:-1000}
 
 # flood_ok FILE COUNT BYTES: FILE, the output of "peer flood COUNT BYTES",
