@@ -87,9 +87,7 @@ no_such_process() {
     sed 's/^            _exit(0);$/            std::exit(0);/; s/^#include <string>$/#include <cstdlib>\n#include <string>/' \
         "$REPO/ch02-fork-server/server.cpp" >"$variant/server.cpp"
     assert_equal "$(diff "$REPO/ch02-fork-server/server.cpp" "$variant/server.cpp" | grep -c '^>')" 2
-    (cd "$REPO" && $(cat build/flags) -c "$variant/log.cpp" -o "$variant/log.o" &&
-        $(cat build/flags) "$variant/server.cpp" "$variant/log.o" \
-            build/common/args.o build/common/io.o build/common/net.o -o "$variant/server")
+    build_variant "$variant" ch02-fork-server
 
     # Nothing reaches the file until a process flushes, so learn the port
     # from a real ch02 first, then start the variant on it.

@@ -4,11 +4,6 @@
 
 load helpers
 
-# stopped PID: process PID is stopped (state T).
-stopped() {
-    [ "$(state "$1")" = T ]
-}
-
 # burst_while_stopped SERVER N: starts SERVER (a chapter or a path); a client
 # opens N connections, one child each; the server is stopped (SIGSTOP); the
 # client closes all N, so N children exit while their parent cannot run: N
@@ -58,7 +53,7 @@ burst_while_stopped() {
     sed 's/while ((pid = waitpid(-1, &status, WNOHANG)) > 0)/if ((pid = waitpid(-1, \&status, WNOHANG)) > 0)/' \
         "$REPO/ch04-sigchld-handler/server.cpp" >"$variant/server.cpp"
     assert_equal "$(diff "$REPO/ch04-sigchld-handler/server.cpp" "$variant/server.cpp" | grep -c '^>')" 1
-    (cd "$REPO" && $(cat build/flags) "$variant/server.cpp" build/common/*.o -o "$variant/server")
+    build_variant "$variant" ch04-sigchld-handler
 
     burst_while_stopped "$variant/server" 6
     wait_until 3 count_is 1 log_count 'reaped child'

@@ -6,17 +6,6 @@ load helpers
 
 CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
 
-# misuse PROGRAM MESSAGE ARGS...: PROGRAM ARGS exits 2, its first line is
-# "NAME: MESSAGE" and the usage follows.
-misuse() {
-    local program=$1 message=$2
-    shift 2
-    run -2 --separate-stderr timeout 5 "$program" "$@"
-    assert_equal "$output" ""
-    assert_equal "${stderr_lines[0]}" "${program##*/}: $message"
-    [[ ${stderr_lines[1]} == usage:* ]] || fail "no usage after the error: ${stderr_lines[1]}"
-}
-
 @test "every server and client prints its usage for --help and exits 0" {
     for chapter in "${CHAPTERS[@]}"; do
         for program in server client; do

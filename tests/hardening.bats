@@ -7,22 +7,6 @@ load helpers
 
 CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
 
-# misuse PROGRAM MESSAGE ARGS...: PROGRAM ARGS exits 2, its first line is
-# "NAME: MESSAGE" and the usage follows (as in tests/cli.bats).
-misuse() {
-    local program=$1 message=$2
-    shift 2
-    run -2 --separate-stderr timeout 5 "$program" "$@"
-    assert_equal "$output" ""
-    assert_equal "${stderr_lines[0]}" "${program##*/}: $message"
-    [[ ${stderr_lines[1]} == usage:* ]] || fail "no usage after the error: ${stderr_lines[1]}"
-}
-
-# stopped PID: process PID is stopped (state T).
-stopped() {
-    [ "$(state "$1")" = T ]
-}
-
 # wait_served CH N: in a forking chapter, waits until the parent has logged
 # N children serving clients (the child may echo before its parent logs).
 wait_served() {
@@ -116,9 +100,7 @@ vanish_before_echo() {
     sed 's/^        ssize_t put = send(fd, at, size, MSG_NOSIGNAL);$/        ssize_t put = write(fd, at, size);/' \
         "$REPO/common/io.cpp" >"$variant/io.cpp"
     assert_equal "$(diff "$REPO/common/io.cpp" "$variant/io.cpp" | grep -c '^>')" 1
-    (cd "$REPO" && $(cat build/flags) -c "$variant/io.cpp" -o "$variant/io.o" &&
-        $(cat build/flags) build/ch05-fd-close/server.o "$variant/io.o" \
-            build/common/args.o build/common/log.o build/common/net.o -o "$variant/server")
+    build_variant "$variant" ch05-fd-close
 
     start_server "$variant/server"
     vanish_before_echo ch05

@@ -91,6 +91,11 @@ state() {
     echo "${line%% *}"
 }
 
+# stopped PID: process PID is stopped (state T).
+stopped() {
+    [ "$(state "$1")" = T ]
+}
+
 # gone PID: the process no longer runs (a zombie counts as gone).
 gone() {
     local line
@@ -240,6 +245,35 @@ two_clients() {
 # established PORT: server-side sockets on PORT in state ESTABLISHED.
 established() {
     ss -tanH state established "( sport = :$1 )" | wc -l
+}
+
+# misuse PROGRAM MESSAGE ARGS...: PROGRAM ARGS exits 2, its first line is
+# "NAME: MESSAGE" and the usage follows.
+misuse() {
+    local program=$1 message=$2
+    shift 2
+    run -2 --separate-stderr timeout 5 "$program" "$@"
+    assert_equal "$output" ""
+    assert_equal "${stderr_lines[0]}" "${program##*/}: $message"
+    [[ ${stderr_lines[1]} == usage:* ]] || fail "no usage after the error: ${stderr_lines[1]}"
+}
+
+# build_variant DIR CHAPTER-FOLDER: links DIR/server, a variant of that
+# chapter's server made by a test: DIR/server.cpp, if there is one, replaces
+# the chapter's server.cpp, and DIR/NAME.cpp replaces common/NAME.cpp. The
+# rest comes from the real build, with its flags (build/flags).
+build_variant() {
+    local dir=$1 chapter=$2 object name objects=()
+    for object in "$REPO/build/$chapter/server.o" "$REPO"/build/common/*.o; do
+        name=${object##*/}
+        name=${name%.o}
+        if [ -f "$dir/$name.cpp" ]; then
+            (cd "$REPO" && $(cat build/flags) -c "$dir/$name.cpp" -o "$dir/$name.o") || return 1
+            object=$dir/$name.o
+        fi
+        objects+=("$object")
+    done
+    (cd "$REPO" && $(cat build/flags) "${objects[@]}" -o "$dir/server")
 }
 
 # child_states PID: prints the state letter of each child of process PID.
