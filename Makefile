@@ -49,7 +49,7 @@ $(foreach c,$(CHAPTERS),$(eval $(call chapter,$(firstword $(subst -, ,$(c))),$(f
 build/tests/subreaper: build/tests/tools/subreaper.o
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
-# --- hardening (issue 5): the misbehaving test peer, and make lint ---------
+# --- the misbehaving test peer, and make lint ---
 TOOLS += build/tests/peer
 # A sanitized fork() is several times slower: the tests that run hundreds of
 # clients in a row get 60 s instead of 5 (CLIENT_TIMEOUT, tests/helpers.bash).
@@ -61,7 +61,7 @@ build/tests/peer: build/tests/tools/peer.o
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
 
 # make lint: clang-format (.clang-format), cppcheck and clang-tidy
-# (.clang-tidy) on every C++ file (scripts/lint); silent when all is clean.
+# (.clang-tidy) on every C++ file (scripts/lint); ends with "lint: clean".
 LINT_SOURCES := $(sort $(wildcard common/*.cpp common/*.hpp ch0*-*/*.cpp tests/tools/*.cpp))
 .PHONY: lint
 lint:
@@ -80,7 +80,7 @@ test-slow: $(PROGRAMS) $(TOOLS)
 clean:
 	rm -rf build $(SHORT)
 
-# ---- literate layer (issue 4): make diff, make diff-chNN, make demo-chNN ----
+# ---- make diff, make diff-chNN, make demo-chNN ----
 # make diff          each chapter's server.cpp against the one before, under a
 #                    header naming the fix (scripts/chapter-diff)
 # make diff-ch04     one step: the diff that turns ch03 into ch04
@@ -98,7 +98,7 @@ $(DEMOS): demo-%: % build/tests/subreaper
 demo-ch05: ch04
 # ---- end of the literate layer ----
 
-# ---- make bench (issue 6): ch01 and ch05 under load; see bench/README.md ----
+# ---- make bench: ch01 and ch05 under load; see bench/README.md ----
 # Not part of all or test: bench/run puts two loads (short requests, slow
 # clients) on ch01, ch05, a minimal C fork server, socat and tcpserver, and
 # writes build/bench/results.txt and build/bench/bench.svg, in under a minute.

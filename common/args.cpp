@@ -47,12 +47,21 @@ std::optional<uint16_t> parse_port(const char* text) {
 }
 
 std::optional<double> parse_seconds(const char* text, double max) {
-    if (*text == '\0' || (std::isdigit(static_cast<unsigned char>(*text)) == 0 && *text != '.'))
+    // Digits with at most one decimal point: no sign, no exponent, no hex.
+    int points = 0;
+    int digits = 0;
+    for (const char* at = text; *at != '\0'; ++at) {
+        if (*at == '.')
+            ++points;
+        else if (std::isdigit(static_cast<unsigned char>(*at)) != 0)
+            ++digits;
+        else
+            return std::nullopt;
+    }
+    if (digits == 0 || points > 1 || std::strlen(text) > 18)
         return std::nullopt;
-    char* end = nullptr;
-    errno = 0;
-    const double value = std::strtod(text, &end);
-    if (errno != 0 || *end != '\0' || !std::isfinite(value) || value < 0 || value > max)
+    const double value = std::strtod(text, nullptr);
+    if (value > max)
         return std::nullopt;
     return value;
 }

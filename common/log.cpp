@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,15 @@ void emit_plain(int fd, const char* prefix, const char* format, ...) {
 }  // namespace
 
 void set_program_name(const char* argv0) {
+    for (;;) {
+        const int fd = open("/dev/null", O_RDWR);
+        if (fd < 0)
+            break;
+        if (fd > STDERR_FILENO) {
+            close(fd);
+            break;
+        }
+    }
     if (argv0 == nullptr || *argv0 == '\0')
         return;
     const char* slash = std::strrchr(argv0, '/');

@@ -80,7 +80,8 @@ void report_accept_error() {
     report_errno("accept");
     // These concern only the connection that failed (accept(2) says to treat
     // them like EAGAIN): the next accept() may well succeed. Any other error,
-    // such as running out of descriptors, will still be there a moment later.
+    // such as running out of descriptors, may still be there a moment later.
+    // EINTR is not among them: treating it as expected is ch04's lesson.
     switch (error) {
     case ECONNABORTED:
     case EPROTO:
@@ -91,7 +92,6 @@ void report_accept_error() {
     case EHOSTUNREACH:
     case EOPNOTSUPP:
     case ENETUNREACH:
-    case EINTR:
     case EAGAIN:
         break;
     default: {

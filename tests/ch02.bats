@@ -32,6 +32,7 @@ serving_pids() {
     done
     for name in a b c; do wait_until 2 client_got "$name" hello; done
     wait_until 2 count_is 3 children "$SERVER_PID"
+    wait_served ch02 3
     assert_equal "$(serving_pids | sort -u | wc -l)" 3
     assert_equal "$(serving_pids | sort -n)" "$(child_pids "$SERVER_PID")"
     # Each child says which client it served, with its own pid.
@@ -67,6 +68,7 @@ no_such_process() {
     start_server ch02
     run_clients 4
     wait_until 2 count_is 4 log_count ' disconnected'
+    wait_served ch02 4
     assert_equal "$(log_count ' listening on ')" 1
     assert_equal "$(log_count ' connected')" 4
     assert_equal "$(log_count ' serves client ')" 4
@@ -89,18 +91,18 @@ no_such_process() {
     assert_equal "$(diff "$REPO/ch02-fork-server/server.cpp" "$variant/server.cpp" | grep -c '^>')" 2
     build_variant "$variant" ch02-fork-server
 
-    # Nothing reaches the file until a process flushes, so learn the port
-    # from a real ch02 first, then start the variant on it.
-    start_server ch02
-    local port=$PORT
-    kill -TERM "${REAPERS[0]}"
-    wait_until 2 count_is 0 listening "$port"
+    # Nothing reaches the file until a process flushes: ask ss for the port.
     (
         close_inherited_fds
-        exec "$SUBREAPER" "$variant/server" "$port" 127.0.0.1
+        exec "$SUBREAPER" "$variant/server" 0 127.0.0.1
     ) >"$variant/out" 2>&1 </dev/null 3>&- 4>&- &
-    REAPERS+=("$!")
-    wait_until 2 count_is 1 listening "$port"
+    local reaper=$! port
+    REAPERS+=("$reaper")
+    wait_until 2 first_child "$reaper"
+    SERVER_PID=$(first_child "$reaper")
+    SERVERS+=("$SERVER_PID")
+    wait_until 2 port_of "$SERVER_PID"
+    port=$(port_of "$SERVER_PID")
     PORT=$port run_clients 3
     LOG=$variant/out
     # Each exiting child flushed the parent's "listening on" line it inherited.

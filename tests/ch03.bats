@@ -54,7 +54,9 @@ clients_leave() {
         else
             # The kernel reaped the child: the parent got no SIGCHLD and a
             # waitpid() would fail with ECHILD. Nothing is left to report.
-            assert_equal "$(log_count "$child")" 1
+            wait_served ch03 1
+            assert_equal "$(log_count "child $child ")" 1
+            assert_equal "$(log_count "[$child]")" 0
             assert_equal "$(log_count 'reaped')" 0
         fi
     done

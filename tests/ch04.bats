@@ -16,6 +16,10 @@ burst_while_stopped() {
     feed burst $'hello\n'
     wait_until 2 client_got burst hello
     wait_until 2 count_is "$count" live_children "$SERVER_PID"
+    # Stop it back in accept(), so that the signal it takes on SIGCONT
+    # interrupts accept() exactly once.
+    wait_served ch04 "$count"
+    wait_until 2 in_accept "$SERVER_PID"
     kill -STOP "$SERVER_PID"
     wait_until 2 stopped "$SERVER_PID"
     end_feed burst
@@ -32,6 +36,7 @@ burst_while_stopped() {
     start_server ch04
     run_clients 6
     wait_until 3 count_is 6 log_count 'reaped child'
+    wait_served ch04 6
     wait_until 2 count_is 0 children "$SERVER_PID"
     assert_equal "$(zombies "$SERVER_PID")" 0
     # The reaped pids are exactly the children that served the clients.
@@ -65,19 +70,55 @@ burst_while_stopped() {
     assert_equal "$(zombies "$SERVER_PID")" 5
 }
 
+# child_exits_in_accept NAME N: client NAME is served by a child, the
+# server has logged N children so far and waits in accept(); then the client
+# leaves, so its child exits while the parent sits in accept().
+child_exits_in_accept() {
+    open_client "$1"
+    feed "$1" $'hello\n'
+    wait_until 2 client_got "$1" hello
+    wait_until 2 count_is "$2" log_count ' serves client '
+    wait_until 2 in_accept "$SERVER_PID"
+    end_feed "$1"
+}
+
 @test "ch04's accept() is interrupted by SIGCHLD (EINTR): it logs that, calls accept() again, serves the next client (ch03 is never interrupted)" {
     start_server ch04
-    run_clients 1
+    child_exits_in_accept one 1
     wait_until 2 count_is 1 log_count 'accept interrupted by a signal (EINTR)'
-    run_clients 1
+    child_exits_in_accept two 2
     wait_until 2 count_is 2 log_count 'accept interrupted by a signal (EINTR)'
-    assert_equal "$(log_count ' connected')" 2
-    assert [ ! -s "$ERR" ]
-    run -0 kill -0 "$SERVER_PID"
+    run_clients 1
+    assert_equal "$SERVED" 1
+    assert_equal "$(cat "$ERR")" ""
 
     start_server ch03
-    run_clients 2
-    wait_until 2 count_is 2 log_count ' disconnected'
+    child_exits_in_accept three 1
+    wait_until 2 count_is 1 log_count ' disconnected'
     wait_until 2 count_is 0 children "$SERVER_PID"
+    run_clients 1
     assert_equal "$(log_count 'interrupted')" 0
+    assert_equal "$(cat "$ERR")" ""
+}
+
+@test "without ch04's EINTR branch an interrupted accept() is reported on stderr as an error; ch04 logs it as a normal event and its stderr stays empty" {
+    local variant=$BATS_TEST_TMPDIR/no-eintr
+    mkdir -p "$variant"
+    sed '/^        if (conn_fd < 0 && errno == EINTR) {$/,/^        }$/d' \
+        "$REPO/ch04-sigchld-handler/server.cpp" >"$variant/server.cpp"
+    assert_equal "$(diff "$REPO/ch04-sigchld-handler/server.cpp" "$variant/server.cpp" | grep -c '^<')" 4
+    build_variant "$variant" ch04-sigchld-handler
+
+    start_server ch04
+    child_exits_in_accept real 1
+    wait_until 2 count_is 1 log_count 'accept interrupted by a signal (EINTR)'
+    assert_equal "$(cat "$ERR")" ""
+
+    start_server "$variant/server"
+    child_exits_in_accept variant 1
+    wait_until 2 grep -qx "server\[$SERVER_PID\]: accept: Interrupted system call" "$ERR"
+    assert_equal "$(log_count 'interrupted')" 0
+    # Not fatal here either (the seeds' server exited), just an error.
+    run_clients 1
+    assert_equal "$SERVED" 1
 }

@@ -40,10 +40,13 @@ load helpers
 @test "ch05 under ulimit -n 32 serves 200 clients in a row (ch04 stops near 28: too many open files)" {
     SERVER_FD_LIMIT=32 start_server ch04
     assert_equal "$(fd_count "$SERVER_PID")" 4 # 0, 1, 2 and the listening socket
-    CLIENT_TIMEOUT=1 run_clients 200 || true
-    # Each client leaks one descriptor, until none of the 32 is free.
+    # Each client leaks one descriptor: 28 of them fill the 32.
+    run_clients 28
     assert_equal "$SERVED" 28
-    wait_until 2 grep -q 'accept: Too many open files' "$ERR"
+    open_client one-too-many
+    feed one-too-many $'hello\n'
+    wait_until 3 grep -q 'accept: Too many open files' "$ERR"
+    run ! client_got one-too-many hello
 
     SERVER_FD_LIMIT=32 start_server ch05
     run_clients 200
@@ -79,4 +82,38 @@ load helpers
             wait_until 2 client_got "$chapter" again
         fi
     done
+}
+
+@test "a client whose serving child is killed sees its connection close in ch05, but not in ch04, where the parent still holds it" {
+    local chapter child
+    for chapter in ch05 ch04; do
+        start_server "$chapter"
+        open_client "$chapter"
+        feed "$chapter" $'hello\n'
+        wait_until 2 client_got "$chapter" hello
+        wait_served "$chapter" 1
+        child=$(first_child "$SERVER_PID")
+        kill -KILL "$child"
+        wait_until 2 grep -q "reaped child $child: killed by signal 9" "$LOG"
+        if [ "$chapter" = ch05 ]; then
+            # The child held the last reference: the kernel closed the
+            # socket and sent a FIN; the client's side is in CLOSE_WAIT.
+            wait_until 2 count_is 1 client_close_wait "$PORT"
+            feed "$chapter" $'again\n'
+            wait_until 2 gone "$(client_pid "$chapter")"
+            local status=0
+            wait "$(client_pid "$chapter")" || status=$?
+            assert_equal "$status" 1
+            run -0 grep -q 'closed the connection' "$BATS_TEST_TMPDIR/$chapter.err"
+        else
+            # The parent's copy keeps the connection open: no FIN.
+            assert_equal "$(client_close_wait "$PORT")" 0
+            assert_equal "$(ss -tanH state established "( dport = :$PORT )" | wc -l)" 1
+        fi
+    done
+}
+
+# client_close_wait PORT: client-side sockets to PORT in CLOSE_WAIT.
+client_close_wait() {
+    ss -tanH state close-wait "( dport = :$1 )" | wc -l
 }

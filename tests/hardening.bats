@@ -7,12 +7,6 @@ load helpers
 
 CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
 
-# wait_served CH N: in a forking chapter, waits until the parent has logged
-# N children serving clients (the child may echo before its parent logs).
-wait_served() {
-    [ "$1" = ch01 ] || wait_until 2 count_is "$2" log_count ' serves client '
-}
-
 @test "the server rejects an empty, signed or overflowing port with usage and exit 2" {
     # Every chapter reads its arguments with common/args.cpp (tests/cli.bats
     # runs each one): ch05's server stands for all here.
@@ -201,4 +195,27 @@ dropped() {
     done
     assert_equal "$(log_count ' serves client ')" 2
     assert_equal "$(grep -c "^server\[$SERVER_PID\]: fork: Resource temporarily unavailable$" "$ERR")" 2
+}
+
+@test "a server started with descriptors 0, 1 and 2 closed still echoes exactly and never sends its log to a client" {
+    local chapter reaper port
+    for chapter in ch01 ch05; do
+        (
+            close_inherited_fds
+            exec "$SUBREAPER" "$REPO/$chapter/server" 0 127.0.0.1
+        ) <&- >&- 2>&- 3>&- 4>&- &
+        reaper=$!
+        REAPERS+=("$reaper")
+        wait_until 2 first_child "$reaper"
+        SERVER_PID=$(first_child "$reaper")
+        SERVERS+=("$SERVER_PID")
+        wait_until 2 port_of "$SERVER_PID"
+        port=$(port_of "$SERVER_PID")
+        # Without care, the listening socket would be descriptor 0 and the
+        # first client's socket descriptor 1: the log would go to the client.
+        run -0 timeout 5 "$CLIENT" -n 3 -i 0 127.0.0.1 "$port"
+        assert_equal "$(grep -c '^echo: ' <<<"$output")" 3
+        assert_equal "$(readlink "/proc/$SERVER_PID/fd/1")" /dev/null
+        assert_equal "$(readlink "/proc/$SERVER_PID/fd/2")" /dev/null
+    done
 }

@@ -96,6 +96,13 @@ stopped() {
     [ "$(state "$1")" = T ]
 }
 
+# in_accept PID: process PID is asleep in accept(2) (its wchan says so).
+in_accept() {
+    local where=
+    read -r where 2>/dev/null <"/proc/$1/wchan" || true
+    [ "$where" = inet_csk_accept ]
+}
+
 # gone PID: the process no longer runs (a zombie counts as gone).
 gone() {
     local line
@@ -148,6 +155,28 @@ server_started() {
     local line
     read -r line <"$LOG" && [[ $line == *' listening on '* ]] && return 0
     gone "$1"
+}
+
+# wait_served CH N: in a forking chapter, waits until the parent has logged
+# N children serving clients: a child may echo, even exit, before its
+# parent's "child PID serves client" line.
+wait_served() {
+    [ "$1" = ch01 ] || wait_until 2 count_is "$2" log_count ' serves client '
+}
+
+# first_child PID: the pid of process PID's first child, if any.
+first_child() {
+    local pids=()
+    read -r -a pids 2>/dev/null <"/proc/$1/task/$1/children" || true
+    [ ${#pids[@]} -gt 0 ] && echo "${pids[0]}"
+}
+
+# port_of PID: the TCP port process PID listens on, if any.
+port_of() {
+    local line
+    line=$(ss -ltnpH | grep -F "pid=$1,") || return 1
+    line=${line#*:}
+    echo "${line%% *}"
 }
 
 # run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
@@ -365,7 +394,7 @@ teardown() {
     for pid in "${CLIENTS[@]}" "${REAPERS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 
-# --- hardening (issue 5): misbehaving peers, other programs, other users ----
+# --- misbehaving peers, other programs, other users ---
 
 # build/tests/peer: a client that resets, vanishes, or floods (tests/tools/peer.cpp).
 PEER=$REPO/build/tests/peer

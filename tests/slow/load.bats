@@ -33,7 +33,7 @@ flood_ok() {
         run -0 timeout 30 "$PEER" flood 100 262144 127.0.0.1 "$PORT"
         printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/$chapter.flood"
         flood_ok "$BATS_TEST_TMPDIR/$chapter.flood" 100 262144
-        assert_equal "$(log_count ' serves client ')" 100
+        wait_served "$chapter" 100
         assert_equal "$(cat "$ERR")" ""
     done
 }
