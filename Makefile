@@ -2,7 +2,7 @@
 # make ch03       build one chapter: ./ch03/server and ./ch03/client
 # make test       build everything and run the Bats suite
 # make test TESTS=tests/ch04.bats    run one file of it
-# make test-slow  the load tests in tests/slow/ (CI runs them too)
+# make test-slow  tests/slow/: load, real peers, demos (CI runs them too)
 # make clean      remove everything the build made
 # make SANITIZE=address,undefined test   the same, with sanitizers
 # make lint       clang-format, cppcheck and clang-tidy, all clean (scripts/lint)
@@ -71,8 +71,9 @@ lint:
 test: $(PROGRAMS) $(TOOLS)
 	tests/run $(TESTS)
 
-# The load tests (1000 connections in a row, 100 clients at once): CI runs
-# them; they take longer than the 30 s make test keeps to.
+# tests/slow/: the load tests (1000 connections in a row, 100 clients at
+# once), socat and ncat as peers, and demo-ch01 to demo-ch04. CI runs them;
+# with them make test would take longer than the 30 s it keeps to.
 .PHONY: test-slow
 test-slow: $(PROGRAMS) $(TOOLS)
 	tests/run tests/slow/*.bats

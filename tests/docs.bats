@@ -43,81 +43,6 @@ code_diff() {
     diff "$BATS_TEST_TMPDIR/old.code" "$BATS_TEST_TMPDIR/new.code" | grep -E '^[<>] ' || true
 }
 
-# make_run TARGET...: runs make TARGET in the repository, with a mark in the
-# environment that every process it starts inherits, so that the test can
-# find any of them left running afterwards (assert_nothing_left).
-make_run() {
-    MARK="DOCS_BATS_MARK=$BATS_TEST_TMPDIR"
-    ORPHANS_BEFORE=$(orphaned_zombies)
-    run env "$MARK" timeout 20 make --no-print-directory -s -C "$REPO" "$@" 3>&-
-}
-
-# orphaned_zombies: the zombies of this test's session whose parent is PID 1,
-# as "PID (NAME)". On these machines PID 1 may leave such a zombie for good.
-# (Zombies of other sessions, other people's tests say, are none of ours.)
-orphaned_zombies() {
-    local line session
-    read -r line <"/proc/$BASHPID/stat"
-    [[ ${line##*) } =~ ^[A-Z]\ [0-9]+\ [0-9]+\ ([0-9]+) ]] && session=${BASH_REMATCH[1]}
-    ps -e -o pid=,ppid=,sess=,stat=,comm= |
-        awk -v session="$session" '$2 == 1 && $3 == session && $4 ~ /^Z/ { print $1 " (" $5 ")" }'
-}
-
-# assert_nothing_left PORT...: nothing that make started still runs (no
-# process with its mark), this test has no child left (polled, in case one
-# is still being reaped), no new orphaned zombie appeared in this session,
-# and no socket listens on any PORT. (A process make leaves behind is an
-# orphan: its parent is PID 1, not this test; the first and third checks
-# are the ones that find it, alive or dead.)
-assert_nothing_left() {
-    local left port after zombie test_pid=$BASHPID
-    left=$(grep -lsaF -- "$MARK" /proc/[0-9]*/environ || true)
-    [ -z "$left" ] || fail "processes left running: $(for f in $left; do f=${f%/environ}; tr '\0' ' ' <"$f/cmdline"; echo; done)"
-    wait_until 1 no_children "$test_pid"
-    # (No <(...) here or anywhere in this file: bash does not wait for a
-    # process substitution, which would be left an orphaned zombie itself.)
-    after=$(orphaned_zombies)
-    left=
-    while IFS= read -r zombie; do
-        [ -n "$zombie" ] || continue
-        [[ $'\n'$ORPHANS_BEFORE$'\n' == *$'\n'$zombie$'\n'* ]] || left+="$zombie "
-    done <<<"$after"
-    [ -z "$left" ] || fail "new orphaned zombies: $left"
-    for port in "$@"; do
-        assert_equal "$(listening "$port")" 0
-    done
-}
-
-# no_children PID: process PID has no child. Built-ins only: a command
-# substitution would fork a child of this very shell.
-no_children() {
-    local pids=()
-    read -r -a pids 2>/dev/null <"/proc/$1/task/$1/children" || true
-    ((${#pids[@]} == 0))
-}
-
-# demo_ports: the ports the demo's servers listened on, from its output.
-demo_ports() {
-    sed -n 's/^server| \[[0-9]*\] listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' <<<"$output"
-}
-
-# count TEXT: how many lines of $output contain TEXT.
-count() {
-    grep -cF -- "$1" <<<"$output" || true
-}
-
-# run_demo CH: make demo-CH exits 0, says it is done, and leaves nothing.
-run_demo() {
-    make_run "demo-$1"
-    assert_success
-    assert_line '# done: the demo stops the server and every process it started.'
-    local ports
-    ports=$(demo_ports)
-    [ -n "$ports" ] || fail "no 'listening on' line in the demo's output"
-    # shellcheck disable=SC2086
-    assert_nothing_left $ports
-}
-
 # test_pairs: every `tests/FILE.bats`: `TEST NAME` pair in any README*.md of
 # the repository, into PAIRS as "README<TAB>FILE<TAB>NAME" entries. Line
 # breaks (and the indentation after them) count as one space, as in rendered
@@ -298,42 +223,6 @@ EOF
     assert_line '+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)'
     assert_line '-    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'
     assert_nothing_left
-}
-
-@test "make demo-ch01 shows the second client echoed only after the first leaves, and leaves no process or listening socket behind" {
-    run_demo ch01
-    assert_line 'B| (nothing yet)'
-    assert_line 'B| hello from B'
-    # B has nothing while A is connected, its echo only after A's ^D.
-    local waiting echoed a_left
-    waiting=$(grep -nxF 'B| (nothing yet)' <<<"$output" | cut -d: -f1)
-    a_left=$(grep -nxF 'A> ^D' <<<"$output" | cut -d: -f1)
-    echoed=$(grep -nxF 'B| hello from B' <<<"$output" | cut -d: -f1)
-    ((waiting < a_left && a_left < echoed))
-}
-
-@test "make demo-ch02 shows a child per client, then a <defunct> zombie per client, and leaves no process or listening socket behind" {
-    run_demo ch02
-    assert_equal "$(count '$ ps -o pid,ppid,stat,cmd --ppid ')" 2
-    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [RS] +\./ch02/server 0 127\.0\.0\.1$' <<<"$output")" 3
-    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z +\[server\] <defunct>$' <<<"$output")" 3
-}
-
-@test "make demo-ch03 shows a child per client and no zombie after they leave, and leaves no process or listening socket behind" {
-    run_demo ch03
-    assert_equal "$(count '$ ps -o pid,ppid,stat,cmd --ppid ')" 3
-    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [RS] +\./ch03/server 0 127\.0\.0\.1$' <<<"$output")" 3
-    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
-    assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
-    assert_line --regexp '^connection 5: echo: '
-}
-
-@test "make demo-ch04 shows the reaped and EINTR lines, a burst of -c 5 reaped in full, and leaves no process or listening socket behind" {
-    run_demo ch04
-    assert_equal "$(grep -cE '^server\| \[[0-9]+\] reaped child [0-9]+: exited with status 0$' <<<"$output")" 7
-    assert [ "$(count 'accept interrupted by a signal (EINTR), calling it again')" -ge 3 ]
-    assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
-    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
 }
 
 @test "make demo-ch05 shows ch04's descriptors and CLOSE-WAIT sockets growing and ch05's not, and leaves no process or listening socket behind" {

@@ -3,7 +3,7 @@
 # clients of every chapter's server, and our client against socat running a
 # fork-per-client echo server of its own (EXEC:cat).
 
-load helpers
+load ../helpers
 
 CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
 
