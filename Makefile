@@ -72,7 +72,8 @@ test: $(PROGRAMS) $(TOOLS)
 	tests/run $(TESTS)
 
 # tests/slow/: the load tests (1000 connections in a row, 100 clients at
-# once), socat and ncat as peers, and demo-ch01 to demo-ch04. CI runs them;
+# once), socat and ncat as peers, fork() under a process limit, and
+# demo-ch01 to demo-ch04. CI runs them;
 # with them make test would take longer than the 30 s it keeps to.
 .PHONY: test-slow
 test-slow: $(PROGRAMS) $(TOOLS)
