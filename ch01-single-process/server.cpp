@@ -1,7 +1,6 @@
-// ch01-single-process: an iterative echo server, one client at a time.
-// The starting point of seed 000 (the server before 一、并发的服务端).
-// Try: make ch01 && ./ch01/server, then ./ch01/client in two other terminals:
-// the second client gets no echo until the first one has finished.
+// The echo server as this chapter leaves it. This folder's README.md says
+// what the chapter adds to the one before, which tutorial sections it
+// mirrors, and what to run and watch; `make diff` shows each chapter's fix.
 
 #include <netinet/in.h>
 #include <string>

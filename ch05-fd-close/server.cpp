@@ -1,7 +1,6 @@
-// ch05-fd-close: the fork server, each side closing the descriptor it does not need.
-// Seed 002 12.1 (figures 12-1 to 12-4, exercises 12.1 and 12.2); seed 004 (lsof).
-// Try: make ch05 && ./ch05/server, then ./ch05/client; ls -l /proc/<server pid>/fd
-// stays the same however many clients come and go, and ss -tan shows no CLOSE_WAIT.
+// The echo server as this chapter leaves it. This folder's README.md says
+// what the chapter adds to the one before, which tutorial sections it
+// mirrors, and what to run and watch; `make diff` shows each chapter's fix.
 
 #include <cerrno>
 #include <csignal>

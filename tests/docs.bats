@@ -12,8 +12,8 @@ CHAPTER_DIRS=(ch01-single-process ch02-fork-server ch03-zombies ch04-sigchld-han
 # it. What is left out, and why:
 # - the chapter's opening comment block: every line before the first
 #   #include (each must be a // comment or blank, checked here: code
-#   there would otherwise slip through); it names the chapter and its seeds,
-#   so it differs between any two chapters;
+#   there would otherwise slip through); a test of its own checks that it
+#   is the same in every chapter;
 # - comments: whole-line // comments and trailing "  // ..." comments (a //
 #   after white space; no string literal in these files contains one);
 # - blank lines, and the indentation and trailing space of every line, so
@@ -103,6 +103,15 @@ test_names() {
 # Each step's code diff (see code_lines: comments, blank lines, indentation
 # and the opening comment block left out) is exactly its fix: the lines
 # below, no more. The includes listed are those the fix needs.
+
+@test "the five server.cpp files open with the same comment, so that a chapter's diff is its fix alone" {
+    local dir first
+    first=$(sed '/^#include/,$d' "$REPO/${CHAPTER_DIRS[0]}/server.cpp")
+    [ -n "$first" ] || fail "no opening comment in ${CHAPTER_DIRS[0]}/server.cpp"
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        assert_equal "$(sed '/^#include/,$d' "$REPO/$dir/server.cpp")" "$first"
+    done
+}
 
 @test "ch01 -> ch02 adds fork() after accept() and the child's exit, and changes no other code" {
     run -0 code_diff 1
