@@ -1,7 +1,7 @@
 // subreaper: runs a command so that none of its descendants can outlive the
 // test that started it, and none is ever left a zombie.
 //
-// usage: subreaper COMMAND [ARG...]
+// usage: subreaper [--keep-group] COMMAND [ARG...]
 //
 // It marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER): when the
 // command dies, its orphaned children become this process's children instead
@@ -11,6 +11,11 @@
 // the command's pid; its children inherit that group. SIGTERM, SIGINT or
 // SIGHUP sends SIGKILL to that whole group. It exits once it has no child
 // left, with the command's exit status (128 + N if signal N killed it).
+//
+// --keep-group (tests/run, around the whole suite): the command stays in the
+// caller's process group, so Ctrl-C reaches it as usual; a stop signal is
+// passed on to the command alone. Once the command has exited, descendants
+// still running after 5 s are killed and the exit status is 125.
 
 #include <cerrno>
 #include <csignal>
@@ -23,28 +28,57 @@
 namespace {
 
 volatile sig_atomic_t command_group = 0;
+volatile sig_atomic_t command_pid = 0;
+volatile sig_atomic_t keep_group = 0;
 volatile sig_atomic_t stopping = 0;
 
-void on_stop(int) {
+void on_stop(int signal_number) {
     const int saved_errno = errno;
-    stopping = 1;
-    if (command_group > 0)
-        kill(-command_group, SIGKILL);
+    if (keep_group != 0) {
+        if (command_pid > 0)
+            kill(command_pid, signal_number);
+    } else {
+        stopping = 1;
+        if (command_group > 0)
+            kill(-command_group, SIGKILL);
+    }
     errno = saved_errno;
+}
+
+void on_alarm(int) {}
+
+// Kills every process that is still a child of this one; returns how many.
+int kill_children() {
+    FILE* file = std::fopen("/proc/self/task/self/children", "r");
+    if (file == nullptr)
+        return 0;
+    int killed = 0;
+    long pid = 0;
+    while (std::fscanf(file, "%ld", &pid) == 1)
+        if (kill(static_cast<pid_t>(pid), SIGKILL) == 0)
+            ++killed;
+    std::fclose(file);
+    return killed;
 }
 
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    if (argc > 1 && std::strcmp(argv[1], "--keep-group") == 0) {
+        keep_group = 1;
+        --argc;
+        ++argv;
+    }
     if (argc < 2) {
-        std::fputs("usage: subreaper COMMAND [ARG...]\n", stderr);
+        std::fputs("usage: subreaper [--keep-group] COMMAND [ARG...]\n", stderr);
         return 2;
     }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
         std::fprintf(stderr, "subreaper: prctl PR_SET_CHILD_SUBREAPER: %s\n", std::strerror(errno));
         return 1;
     }
-    setpgid(0, 0);
+    if (keep_group == 0)
+        setpgid(0, 0);
 
     sigset_t stop_signals, before;
     sigemptyset(&stop_signals);
@@ -59,14 +93,18 @@ int main(int argc, char* argv[]) {
         return 1;
     }
     if (command == 0) {
-        setpgid(0, 0);
+        if (keep_group == 0)
+            setpgid(0, 0);
         sigprocmask(SIG_SETMASK, &before, nullptr);
         execvp(argv[1], argv + 1);
         std::fprintf(stderr, "subreaper: %s: %s\n", argv[1], std::strerror(errno));
         _exit(127);
     }
-    setpgid(command, command);
-    command_group = command;
+    command_pid = command;
+    if (keep_group == 0) {
+        setpgid(command, command);
+        command_group = command;
+    }
 
     struct sigaction action{};
     action.sa_handler = on_stop;
@@ -74,21 +112,37 @@ int main(int argc, char* argv[]) {
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGHUP, &action, nullptr);
+    struct sigaction alarm_action{};
+    alarm_action.sa_handler = on_alarm;
+    sigemptyset(&alarm_action.sa_mask);
+    sigaction(SIGALRM, &alarm_action, nullptr);
     sigprocmask(SIG_SETMASK, &before, nullptr);
 
     int exit_code = 0;
+    bool command_done = false;
+    bool killed_leftovers = false;
     for (;;) {
         int status = 0;
         const pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            break;  // ECHILD: every descendant has been reaped
+            if (errno != EINTR)
+                break;  // ECHILD: every descendant has been reaped
+            if (keep_group != 0 && command_done && !killed_leftovers) {
+                // The alarm: descendants outlived the command by 5 s.
+                const int killed = kill_children();
+                std::fprintf(stderr, "subreaper: killed %d process(es) left behind by %s\n", killed, argv[1]);
+                killed_leftovers = true;
+            }
+            continue;
         }
-        if (pid == command)
+        if (pid == command) {
             exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            command_done = true;
+            if (keep_group != 0)
+                alarm(5);
+        }
         if (stopping)
             kill(-command, SIGKILL);
     }
-    return exit_code;
+    return killed_leftovers ? 125 : exit_code;
 }
