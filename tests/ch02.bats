@@ -96,14 +96,8 @@ no_such_process() {
         close_inherited_fds
         exec "$SUBREAPER" "$variant/server" 0 127.0.0.1
     ) >"$variant/out" 2>&1 </dev/null 3>&- 4>&- &
-    local reaper=$! port
-    REAPERS+=("$reaper")
-    wait_until 2 first_child "$reaper"
-    SERVER_PID=$(first_child "$reaper")
-    SERVERS+=("$SERVER_PID")
-    wait_until 2 port_of "$SERVER_PID"
-    port=$(port_of "$SERVER_PID")
-    PORT=$port run_clients 3
+    adopt_server $!
+    run_clients 3
     LOG=$variant/out
     # Each exiting child flushed the parent's "listening on" line it inherited.
     wait_until 2 count_is 3 log_count ' disconnected'

@@ -125,22 +125,16 @@ vanish_before_echo() {
 }
 
 @test "a server started with descriptors 0, 1 and 2 closed still echoes exactly and never sends its log to a client" {
-    local chapter reaper port
+    local chapter
     for chapter in ch01 ch05; do
         (
             close_inherited_fds
             exec "$SUBREAPER" "$REPO/$chapter/server" 0 127.0.0.1
         ) <&- >&- 2>&- 3>&- 4>&- &
-        reaper=$!
-        REAPERS+=("$reaper")
-        wait_until 2 first_child "$reaper"
-        SERVER_PID=$(first_child "$reaper")
-        SERVERS+=("$SERVER_PID")
-        wait_until 2 port_of "$SERVER_PID"
-        port=$(port_of "$SERVER_PID")
+        adopt_server $!
         # Without care, the listening socket would be descriptor 0 and the
         # first client's socket descriptor 1: the log would go to the client.
-        run -0 timeout 5 "$CLIENT" -n 3 -i 0 127.0.0.1 "$port"
+        run -0 timeout 5 "$CLIENT" -n 3 -i 0 127.0.0.1 "$PORT"
         assert_equal "$(grep -c '^echo: ' <<<"$output")" 3
         assert_equal "$(readlink "/proc/$SERVER_PID/fd/1")" /dev/null
         assert_equal "$(readlink "/proc/$SERVER_PID/fd/2")" /dev/null

@@ -179,6 +179,19 @@ port_of() {
     echo "${line%% *}"
 }
 
+# adopt_server REAPER: for a server started by hand under the subreaper
+# REAPER, one whose log cannot say its pid and port (its stdout is closed or
+# buffered): waits for it to listen, then sets SERVER_PID and PORT from
+# /proc and ss, and has teardown stop it.
+adopt_server() {
+    REAPERS+=("$1")
+    wait_until 2 first_child "$1"
+    SERVER_PID=$(first_child "$1")
+    SERVERS+=("$SERVER_PID")
+    wait_until 2 port_of "$SERVER_PID"
+    PORT=$(port_of "$SERVER_PID")
+}
+
 # run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
 # each sending one message (one client process, -r N). Fails if any client
 # fails or gets no echo within CLIENT_TIMEOUT seconds (5 by default). Sets
