@@ -1,7 +1,7 @@
 # Shared set-up for every .bats file: start servers and clients, wait for
 # conditions, count children, zombies, descriptors and sockets, clean up.
 #
-# Every server runs under build/tests/subreaper in a process group of its own,
+# Every server runs under build/tools/subreaper in a process group of its own,
 # bound to 127.0.0.1 on a port the kernel picks. teardown stops every server
 # and client a test started, whether the test passed or not.
 
@@ -25,7 +25,7 @@ load_assertions() {
 load_assertions
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SUBREAPER=$REPO/build/tests/subreaper
+SUBREAPER=$REPO/build/tools/subreaper
 # client.cpp is the same file in every chapter (tests/docs.bats checks it).
 CLIENT=$REPO/ch05/client
 
