@@ -2,6 +2,7 @@
 # ch02-fork-server: one child per client; its exited children become zombies.
 
 load helpers
+load lib/variants
 
 # serving_pids: the pids the log names as serving a client, one per line.
 serving_pids() {

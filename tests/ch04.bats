@@ -3,6 +3,7 @@
 # waitpid(WNOHANG) loop; accept() interrupted by it (EINTR) is called again.
 
 load helpers
+load lib/variants
 
 # burst_while_stopped SERVER N: starts SERVER (a chapter or a path); a client
 # opens N connections, one child each; the server is stopped (SIGSTOP); the

@@ -30,9 +30,9 @@ load helpers
         run_clients 5
         wait_until 3 count_is 5 log_count 'reaped child'
         if [ "$chapter" = ch04 ]; then
-            wait_until 2 count_is 5 close_wait "$PORT"
+            wait_until 2 count_is 5 sockets close-wait "$PORT"
         else
-            wait_until 2 count_is 0 close_wait "$PORT"
+            wait_until 2 count_is 0 sockets close-wait "$PORT"
         fi
     done
 }
@@ -73,7 +73,7 @@ load helpers
             fi
             assert_equal "$(cat "$ERR")" "server: bind 127.0.0.1:$port: Address already in use"
             end_feed "$chapter"
-            wait_until 3 count_is 0 listening "$port"
+            wait_until 3 count_is 0 sockets listening "$port"
         fi
         start_server "$chapter" "$port"
         if [ "$chapter" = ch05 ]; then

@@ -4,8 +4,6 @@
 
 load helpers
 
-CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
-
 @test "every server and client prints its usage for --help and exits 0" {
     for chapter in "${CHAPTERS[@]}"; do
         for program in server client; do
@@ -63,7 +61,7 @@ CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
     start_server ch05
     local port=$PORT
     kill -TERM "${REAPERS[0]}"
-    wait_until 2 count_is 0 listening "$port"
+    wait_until 2 count_is 0 sockets listening "$port"
     for chapter in "${CHAPTERS[@]}"; do
         run -1 --separate-stderr timeout 5 "$REPO/$chapter/client" 127.0.0.1 "$port"
         assert_equal "$stderr" "client: connect 127.0.0.1:$port: Connection refused"

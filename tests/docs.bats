@@ -3,8 +3,7 @@
 # about the chapters is true, and the demos clean up after themselves.
 
 load helpers
-
-CHAPTER_DIRS=(ch01-single-process ch02-fork-server ch03-zombies ch04-sigchld-handler ch05-fd-close)
+load lib/audit
 
 # ---------------------------------------------------------------- helpers
 
@@ -227,7 +226,7 @@ EOF
 @test "make diff-ch04 prints only the step that makes ch04, and exits 0" {
     make_run diff-ch04
     assert_success
-    assert_equal "$(count '==== ')" 1
+    assert_equal "$(output_count '==== ')" 1
     assert_line '==== ch03-zombies -> ch04-sigchld-handler: a SIGCHLD handler reaping with waitpid(WNOHANG) in a loop, accept() retried on EINTR ===='
     assert_line '+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)'
     assert_line '-    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'

@@ -4,8 +4,8 @@
 # that are not text, and fork() failing under a process limit.
 
 load helpers
-
-CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
+load lib/peers
+load lib/variants
 
 @test "the server rejects an empty, signed or overflowing port with usage and exit 2" {
     # Every chapter reads its arguments with common/args.cpp (tests/cli.bats

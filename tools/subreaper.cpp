@@ -49,7 +49,10 @@ void on_alarm(int) {}
 
 // Kills every process that is still a child of this one; returns how many.
 int kill_children() {
-    FILE* file = std::fopen("/proc/self/task/self/children", "r");
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", static_cast<long>(getpid()),
+                  static_cast<long>(getpid()));
+    FILE* file = std::fopen(path, "r");
     if (file == nullptr)
         return 0;
     int killed = 0;

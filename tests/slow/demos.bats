@@ -4,6 +4,7 @@
 # the slow tests, to keep make test under 30 s on 2 cores; CI runs them.
 
 load ../helpers
+load ../lib/audit
 
 @test "make demo-ch01 shows the second client echoed only after the first leaves, and leaves no process or listening socket behind" {
     run_demo ch01
@@ -19,14 +20,14 @@ load ../helpers
 
 @test "make demo-ch02 shows a child per client, then a <defunct> zombie per client, and leaves no process or listening socket behind" {
     run_demo ch02
-    assert_equal "$(count '$ ps -o pid,ppid,stat,cmd --ppid ')" 2
+    assert_equal "$(output_count '$ ps -o pid,ppid,stat,cmd --ppid ')" 2
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [RS] +\./ch02/server 0 127\.0\.0\.1$' <<<"$output")" 3
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z +\[server\] <defunct>$' <<<"$output")" 3
 }
 
 @test "make demo-ch03 shows a child per client and no zombie after they leave, and leaves no process or listening socket behind" {
     run_demo ch03
-    assert_equal "$(count '$ ps -o pid,ppid,stat,cmd --ppid ')" 3
+    assert_equal "$(output_count '$ ps -o pid,ppid,stat,cmd --ppid ')" 3
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [RS] +\./ch03/server 0 127\.0\.0\.1$' <<<"$output")" 3
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
     assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
@@ -36,7 +37,7 @@ load ../helpers
 @test "make demo-ch04 shows the reaped and EINTR lines, a burst of -c 5 reaped in full, and leaves no process or listening socket behind" {
     run_demo ch04
     assert_equal "$(grep -cE '^server\| \[[0-9]+\] reaped child [0-9]+: exited with status 0$' <<<"$output")" 7
-    assert [ "$(count 'accept interrupted by a signal (EINTR), calling it again')" -ge 2 ]
+    assert [ "$(output_count 'accept interrupted by a signal (EINTR), calling it again')" -ge 2 ]
     assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
 }

@@ -3,6 +3,7 @@
 # clients in a row; nothing lost, nothing left behind.
 
 load ../helpers
+load ../lib/peers
 
 # LOAD_ROUNDS: how many connections in a row, 1000 by default. Every one
 # costs the server a fork() and its child an exit, some 2 to 6 ms on the

@@ -5,8 +5,6 @@
 
 load ../helpers
 
-CHAPTERS=(ch01 ch02 ch03 ch04 ch05)
-
 setup() {
     command -v socat >/dev/null || skip "socat is not installed (apt-get install socat)"
     command -v ncat >/dev/null || skip "ncat is not installed (apt-get install ncat)"

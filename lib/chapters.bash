@@ -1,0 +1,36 @@
+# The chapter list, read from chapters.txt: sourced by lib/harness.bash and
+# the scripts that need only the list. Sets REPO if it is not set.
+
+: "${REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+
+# CHAPTER_DIRS (ch01-single-process ...) and CHAPTERS (ch01 ...): the
+# chapters in order, from chapters.txt.
+read_chapters() {
+    local dir _
+    CHAPTER_DIRS=()
+    CHAPTERS=()
+    while read -r dir _; do
+        [[ -z $dir || $dir == \#* ]] && continue
+        CHAPTER_DIRS+=("$dir")
+        CHAPTERS+=("${dir%%-*}")
+    done <"$REPO/chapters.txt"
+}
+read_chapters
+
+# chapter_dir CH: the folder of chapter CH (ch04 -> ch04-sigchld-handler).
+chapter_dir() {
+    local dir
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        [ "${dir%%-*}" = "$1" ] && { echo "$dir"; return 0; }
+    done
+    return 1
+}
+
+# chapter_fix CH: what chapter CH adds to the one before, from chapters.txt.
+chapter_fix() {
+    local dir fix
+    while read -r dir fix; do
+        [ "${dir%%-*}" = "$1" ] && { echo "$fix"; return 0; }
+    done <"$REPO/chapters.txt"
+    return 1
+}
