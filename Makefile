@@ -53,14 +53,28 @@ PROGRAMS     := $(foreach c,$(CHAPTERS),$(c)/server $(c)/client)
 .PHONY: chapters $(CHAPTERS)
 chapters: $(PROGRAMS)
 
-# chNN/server is linked from chNN-*/server.cpp and common/.
+# chNN/server is linked from chNN-*/server.cpp and common/. A variant,
+# chNN-*/variants/NAME.patch, is the chapter's server with that patch
+# applied: build/variants/chNN-NAME/server (scripts/variant).
 define chapter
 $(1): $(1)/server $(1)/client
 $(1)/%: build/$(2)/%.o $(COMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CXX) $$(CXXFLAGS) $$(LDFLAGS) $$^ -o $$@
+build/variants/$(1)-%/server: $(2)/variants/%.patch build/$(2)/server.o $(COMMON) scripts/variant | setup
+	@scripts/variant build $(1)-$$*
+VARIANTS += $(patsubst $(2)/variants/%.patch,$(1)-%,$(wildcard $(2)/variants/*.patch))
 endef
+VARIANTS :=
 $(foreach d,$(CHAPTER_DIRS),$(eval $(call chapter,$(firstword $(subst -, ,$(d))),$(d))))
+VARIANT_SERVERS := $(patsubst %,build/variants/%/server,$(VARIANTS))
+
+# make variants: the wrong versions the chapters teach, and the claims that
+# catch each; make variant-ch04-reap-once: build/variants/ch04-reap-once/server.
+.PHONY: variants $(addprefix variant-,$(VARIANTS))
+variants:
+	@scripts/variant list
+$(addprefix variant-,$(VARIANTS)): variant-%: build/variants/%/server
 
 # ---------------------------------------------------------------- tools
 
@@ -78,15 +92,20 @@ build/tests/%: build/tests/tools/%.o
 
 # ---------------------------------------------------------------- test
 
+# The packages the suite needs (bats, strace, patch...) come first.
+.PHONY: setup
+setup:
+	@scripts/setup test
+
 # make test test-slow runs the two suites one after the other.
 .PHONY: test test-slow
-test: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS)
+test: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(VARIANT_SERVERS)
 	tests/run $(TESTS)
 ifneq ($(filter test,$(MAKECMDGOALS)),)
 test-slow: test
 endif
-test-slow: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS)
-	tests/run tests/slow/*.bats
+test-slow: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(VARIANT_SERVERS)
+	tests/run --slow
 
 # ---------------------------------------------------------------- lint
 

@@ -18,6 +18,7 @@ CLIENT=${CLIENT:-$REPO/ch05/client}
 
 REAPERS=()
 SERVERS=()
+SERVER_PREFIX=()
 CLIENTS=()
 declare -gA FEED=() CLIENT_PID=()
 
@@ -206,9 +207,12 @@ port_of() {
 # start_server PROGRAM [PORT]: starts PROGRAM (a chapter, ch04, meaning
 # $REPO/ch04/server, or a path) as "PROGRAM PORT 127.0.0.1" (port 0 by
 # default: the kernel picks) under the subreaper, and waits until it prints
-# its "listening on" line. Sets SERVER_PID, PORT, REAPER, LOG (its stdout)
-# and ERR (its stderr). With SERVER_FD_LIMIT=N set, the server runs under
-# "ulimit -n N". Returns 1 if it exits instead of listening (ERR says why).
+# its "[PID] listening on ADDRESS:PORT" line, or, for a server whose output
+# is buffered or worded otherwise, until it listens (ss). Sets SERVER_PID,
+# PORT, REAPER, LOG (its stdout) and ERR (its stderr). With
+# SERVER_FD_LIMIT=N set, the server runs under "ulimit -n N"; with
+# SERVER_PREFIX=(strace ...) set, under that command. Returns 1 if it exits
+# instead of listening (ERR says why).
 start_server() {
     local program=$REPO/$1/server port=${2:-0} line
     [[ $1 == */* ]] && program=$1
@@ -218,25 +222,42 @@ start_server() {
     (
         close_inherited_fds
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
-        exec "$SUBREAPER" "$program" "$port" 127.0.0.1
+        exec "$SUBREAPER" "${SERVER_PREFIX[@]}" "$program" "$port" 127.0.0.1
     ) >"$LOG" 2>"$ERR" </dev/null 3>&- 4>&- &
     REAPER=$!
     REAPERS+=("$REAPER")
     wait_until 5 server_started "$REAPER" || return 1
     read -r line <"$LOG" || true
-    [[ $line == *' listening on '* ]] || return 1
-    SERVER_PID=${line#\[}
-    SERVER_PID=${SERVER_PID%%\]*}
+    if [[ $line =~ ^\[([0-9]+)\]\ listening\ on\ .*:([0-9]+)$ ]]; then
+        SERVER_PID=${BASH_REMATCH[1]}
+        PORT=${BASH_REMATCH[2]}
+    else
+        gone "$REAPER" && return 1
+        SERVER_PID=$(listener_of "$REAPER") || return 1
+        PORT=$(port_of "$SERVER_PID") || return 1
+    fi
     SERVERS+=("$SERVER_PID")
-    PORT=${line##*:}
 }
 
-# server_started REAPER: the server has printed its first line, or has
-# exited (its subreaper REAPER is gone).
+# server_started REAPER: the server has printed its first line, or listens,
+# or has exited (its subreaper REAPER is gone).
 server_started() {
     local line
     read -r line 2>/dev/null <"$LOG" && [[ $line == *' listening on '* ]] && return 0
-    gone "$1"
+    gone "$1" || listener_of "$1" >/dev/null
+}
+
+# listener_of REAPER: the pid of the process under the subreaper REAPER
+# that listens on a TCP port: its child, or that child's (strace's) child.
+listener_of() {
+    local pid
+    for pid in $(child_pids "$1"); do
+        port_of "$pid" >/dev/null && { echo "$pid"; return 0; }
+        for pid in $(child_pids "$pid"); do
+            port_of "$pid" >/dev/null && { echo "$pid"; return 0; }
+        done
+    done
+    return 1
 }
 
 # adopt_server REAPER: for a server started by hand under the subreaper

@@ -3,6 +3,7 @@
 # and exit 2), and runtime failures (one line naming the call, exit 1).
 
 load helpers
+load lib/peers
 
 @test "every server and client prints its usage for --help and exits 0" {
     for chapter in "${CHAPTERS[@]}"; do
@@ -74,4 +75,41 @@ load helpers
         [[ $stderr == "client: resolve no-such-host.invalid: "* ]] || fail "unexpected: $stderr"
         [ "${#stderr_lines[@]}" -eq 1 ] || fail "more than one line: $stderr"
     done
+}
+
+@test "the server rejects an empty, signed or overflowing port with usage and exit 2" {
+    # Every chapter reads its arguments with common/args.cpp (tests/cli.bats
+    # runs each one): ch05's server stands for all here.
+    local server=$REPO/ch05/server
+    misuse "$server" "bad port:  (want a number from 0 to 65535)" ""
+    misuse "$server" "bad port: +80 (want a number from 0 to 65535)" +80
+    misuse "$server" "bad port: 99999999999999999999 (want a number from 0 to 65535)" 99999999999999999999
+}
+
+@test "the client rejects out-of-range counts, a NaN interval, a missing value and --stdin with --repeat, with usage and exit 2" {
+    # client.cpp is the same file in every chapter: ch05's stands for all.
+    misuse "$CLIENT" "bad number of connections: 1001 (want 1 to 1000)" -c 1001
+    misuse "$CLIENT" "bad repeat count: 0 (want 1 to 1000000)" -r 0
+    misuse "$CLIENT" "bad interval: nan (want seconds, 0 to 3600)" -i nan
+    misuse "$CLIENT" "-r needs a value" -r
+    misuse "$CLIENT" "bad port:  (want a number from 1 to 65535)" 127.0.0.1 ""
+    misuse "$CLIENT" "--stdin and --repeat do not go together" --stdin -r 2
+}
+
+@test "a server given an address this machine does not have says 'server: bind ADDRESS:PORT: Cannot assign requested address' and exits 1" {
+    for chapter in "${CHAPTERS[@]}"; do
+        # 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address.
+        run -1 --separate-stderr timeout 5 "$REPO/$chapter/server" 0 192.0.2.1
+        assert_equal "$stderr" "server: bind 192.0.2.1:0: Cannot assign requested address"
+        assert_equal "$output" ""
+    done
+}
+
+@test "the client exits 1 and names the message when an echo comes back changed" {
+    start_background mangle "$PEER" mangle
+    wait_until 2 grep -qs ' listening on ' "$BATS_TEST_TMPDIR/mangle.out"
+    PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/mangle.out")
+    run -1 --separate-stderr timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
+    assert_output --partial 'sent: message 1 of 1'
+    [[ $stderr == "client: "*"echo differs"* ]] || fail "stderr: $stderr"
 }

@@ -42,7 +42,8 @@ code_diff() {
     diff "$BATS_TEST_TMPDIR/old.code" "$BATS_TEST_TMPDIR/new.code" | grep -E '^[<>] ' || true
 }
 
-# test_pairs: every `tests/FILE.bats`: `TEST NAME` pair in any README*.md of
+# test_pairs: every `tests/FILE.bats`: `TEST NAME` pair, and every
+# `tests/claims.txt`: `CLAIM` pair (a row of the claims matrix), in any README*.md of
 # the repository, into PAIRS as "README<TAB>FILE<TAB>NAME" entries. Line
 # breaks (and the indentation after them) count as one space, as in rendered
 # Markdown, so a name wrapped over two lines is still found. One awk for all
@@ -57,7 +58,7 @@ test_pairs() {
     awk '
         function pairs(   t, pair, file, name) {
             t = text
-            while (match(t, /`tests\/[A-Za-z0-9_.-]+\.bats`: `[^`]+`/)) {
+            while (match(t, /`tests\/[A-Za-z0-9_.\/-]+\.(bats|txt)`: `[^`]+`/)) {
                 pair = substr(t, RSTART, RLENGTH)
                 t = substr(t, RSTART + RLENGTH)
                 file = pair; sub(/^`/, "", file); sub(/`.*/, "", file)
@@ -75,19 +76,23 @@ test_pairs() {
 }
 
 # test_names: sets NAMES, an associative array whose keys are
-# "tests/FILE.bats<TAB>TEST NAME" for every @test of every tests/*.bats.
+# "tests/FILE.bats<TAB>TEST NAME" for every @test of every tests/*.bats and
+# tests/slow/*.bats, and "tests/claims.txt<TAB>CLAIM" for every claim.
 # (One grep: under Bats every shell command of a test is traced, so a loop
 # over each file's lines per README entry costs seconds.)
 test_names() {
     local line file name
     NAMES=()
-    grep -H '^@test ".*" {$' "$REPO"/tests/*.bats >"$BATS_TEST_TMPDIR/names" || true
+    grep -H '^@test ".*" {$' "$REPO"/tests/*.bats "$REPO"/tests/slow/*.bats >"$BATS_TEST_TMPDIR/names" || true
     while IFS= read -r line; do
         file=${line%%:@test \"*}
         name=${line#*:@test \"}
         name=${name%\" \{}
         NAMES[${file#"$REPO"/}$'\t'$name]=1
     done <"$BATS_TEST_TMPDIR/names"
+    while read -r name _; do
+        [[ -z $name || $name == \#* ]] || NAMES[tests/claims.txt$'\t'$name]=1
+    done <"$REPO/tests/claims.txt"
 }
 
 # ---------------------------------------------------------------- claims
@@ -191,7 +196,7 @@ EOF
         if [ ! -f "$REPO/$file" ]; then
             missing+=("$readme: $file does not exist (named with: $name)")
         elif [ -z "${NAMES[$file$'\t'$name]:-}" ]; then
-            missing+=("$readme: no @test \"$name\" in $file")
+            missing+=("$readme: no test or claim \"$name\" in $file")
         fi
     done
     ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"

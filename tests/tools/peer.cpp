@@ -20,6 +20,15 @@
 //          "K SENT RECEIVED COUNT", the
 //          FNV-1a hashes of the bytes sent and received and the count received.
 //          Exit status 1 if any connection failed or 30 s went by.
+//        peer trickle BYTES HOST PORT
+//          flood with one connection whose receive buffer is 4 KiB: the
+//          server's writes fill it and block, again and again, so a signal
+//          sent to the serving process meanwhile interrupts a write.
+//        peer mangle
+//          A server on 127.0.0.1, port chosen by the kernel: prints
+//          "[PID] listening on 127.0.0.1:PORT", serves one connection,
+//          and sends back what it reads with the first byte of each read
+//          changed: an echo that is wrong, for the client to notice.
 //
 // The client in the chapters stays the book's client; these behaviours belong
 // to the tests.
@@ -48,11 +57,11 @@ namespace {
 }
 
 [[noreturn]] void usage() {
-    std::fputs("usage: peer reset|vanish HOST PORT | peer flood N BYTES HOST PORT\n", stderr);
+    std::fputs("usage: peer reset|vanish HOST PORT | peer flood N BYTES HOST PORT | peer trickle BYTES HOST PORT | peer mangle\n", stderr);
     std::exit(2);
 }
 
-int connect_ipv4(const char* host, const char* port) {
+int connect_ipv4(const char* host, const char* port, int receive_buffer = 0) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(std::atoi(port)));
@@ -61,6 +70,8 @@ int connect_ipv4(const char* host, const char* port) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         fail("socket");
+    if (receive_buffer > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer) < 0)
+        fail("setsockopt SO_RCVBUF");
     if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0)
         fail("connect");
     return fd;
@@ -163,7 +174,7 @@ struct Stream {
     bool done = false;
 };
 
-int flood(long count, long bytes, const char* host, const char* port) {
+int flood(long count, long bytes, const char* host, const char* port, int receive_buffer = 0) {
     std::vector<Stream> streams(static_cast<size_t>(count));
     uint64_t state = static_cast<uint64_t>(getpid()) * 2654435761ULL + static_cast<uint64_t>(time(nullptr));
     for (Stream& stream : streams) {
@@ -177,14 +188,14 @@ int flood(long count, long bytes, const char* host, const char* port) {
     }
     // Every connection is open before any byte is sent: N clients at once.
     for (Stream& stream : streams) {
-        stream.fd = connect_ipv4(host, port);
+        stream.fd = connect_ipv4(host, port, receive_buffer);
         if (fcntl(stream.fd, F_SETFL, O_NONBLOCK) < 0)
             fail("fcntl O_NONBLOCK");
     }
 
     const long deadline = static_cast<long>(time(nullptr)) + 30;
     std::vector<pollfd> polled(streams.size());
-    std::vector<char> buffer(size_t{64} * 1024);
+    std::vector<char> buffer(receive_buffer > 0 ? size_t{1024} : size_t{64} * 1024);
     size_t open = streams.size();
     while (open > 0) {
         for (size_t k = 0; k < streams.size(); ++k) {
@@ -241,6 +252,32 @@ int flood(long count, long bytes, const char* host, const char* port) {
     return 0;
 }
 
+int mangle() {
+    const int listener = socket(AF_INET, SOCK_STREAM, 0);
+    if (listener < 0)
+        fail("socket");
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0 || listen(listener, 1) < 0 ||
+        getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) < 0)
+        fail("bind");
+    std::printf("[%ld] listening on 127.0.0.1:%u\n", static_cast<long>(getpid()), ntohs(address.sin_port));
+    std::fflush(stdout);
+    const int fd = accept(listener, nullptr, nullptr);
+    if (fd < 0)
+        fail("accept");
+    char buffer[4096];
+    for (;;) {
+        const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+        if (got <= 0)
+            return 0;
+        buffer[0] = static_cast<char>(buffer[0] ^ 1);
+        send_all(fd, buffer, static_cast<size_t>(got));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -254,6 +291,14 @@ int main(int argc, char* argv[]) {
         if (count < 1 || count > 1000 || bytes < 0 || bytes > (64L << 20))
             usage();
         return flood(count, bytes, argv[4], argv[5]);
+    }
+    if (argc == 2 && std::strcmp(argv[1], "mangle") == 0)
+        return mangle();
+    if (argc == 5 && std::strcmp(argv[1], "trickle") == 0) {
+        const long bytes = std::atol(argv[2]);
+        if (bytes < 0 || bytes > (64L << 20))
+            usage();
+        return flood(1, bytes, argv[3], argv[4], 4096);
     }
     usage();
 }

@@ -1,0 +1,78 @@
+# Claims about descriptors: after fork() each process closes the socket it
+# does not use, or connections and descriptors leak.
+
+# claim_fd_flat SERVER: the server's descriptor count is the same after 20
+# clients as before them.
+claim_fd_flat() {
+    local before after
+    serve "$1" || return 2
+    before=$(fd_count "$SERVER_PID")
+    run_clients 20 || return 2
+    poll 2 count_is "$before" fd_count "$SERVER_PID" && return 0
+    after=$(fd_count "$SERVER_PID")
+    observe "$before descriptors before 20 clients, $after after"
+    return 1
+}
+
+# claim_no_close_wait SERVER: once 5 clients have left, none of the server's
+# sockets is in CLOSE_WAIT (the client closed, the server never did).
+claim_no_close_wait() {
+    serve "$1" || return 2
+    run_clients 5 || return 2
+    poll 2 count_is 5 log_count ' disconnected' || return 2
+    poll 1 count_is 0 sockets close-wait "$PORT" && return 0
+    observe "$(sockets close-wait "$PORT") sockets in CLOSE_WAIT after 5 clients left"
+    return 1
+}
+
+# claim_fd_limit SERVER: under "ulimit -n 32", the server serves 60 clients
+# in a row (a leak of one descriptor per client stops it near 28).
+claim_fd_limit() {
+    SERVER_FD_LIMIT=32 serve "$1" || return 2
+    run_clients 60 && [ ! -s "$ERR" ] && return 0
+    observe "under ulimit -n 32: $SERVED of 60 clients served; stderr: $(head -n 1 "$ERR")"
+    return 1
+}
+
+# claim_restart_after_kill SERVER: with a client connected, the server is
+# killed (SIGKILL) and started again on the same port at once: no process
+# of the old server still listens there, and binding succeeds although the
+# old connection lives on (SO_REUSEADDR).
+claim_restart_after_kill() {
+    local port
+    serve "$1" || return 2
+    port=$PORT
+    open_client old
+    feed old $'hello\n'
+    wait_until 2 client_got old hello || return 2
+    kill -KILL "$SERVER_PID"
+    wait_until 2 gone "$SERVER_PID" || return 2
+    if ! serve "$1" "$port"; then
+        observe "restarted at once on port $port: $(head -n 1 "$ERR")"
+        return 1
+    fi
+}
+
+# claim_client_sees_close SERVER: when the process serving a client is
+# killed, the client sees its connection end (no other process holds it).
+claim_client_sees_close() {
+    local child
+    serve "$1" || return 2
+    open_client victim
+    feed victim $'hello\n'
+    wait_until 2 client_got victim hello || return 2
+    child=$(serving_process)
+    [ "$child" != "$SERVER_PID" ] || return 2
+    kill -KILL "$child"
+    wait_until 2 gone "$child" || return 2
+    # The kernel sent a FIN if that was the last reference: the client's
+    # side of the connection is then in CLOSE_WAIT.
+    poll 1 count_is 1 client_close_wait "$PORT" && return 0
+    observe "child $child killed, the client's connection still open (another process holds it)"
+    return 1
+}
+
+# client_close_wait PORT: client-side sockets to PORT in CLOSE_WAIT.
+client_close_wait() {
+    ss -tanH state close-wait "( dport = :$1 )" | wc -l
+}

@@ -1,0 +1,91 @@
+# Claims about the echo itself: every byte comes back, from every chapter,
+# whatever the client does.
+
+# claim_echo SERVER: 256 KiB of random bytes come back unchanged (sixteen
+# times the 4 KiB read buffer), and the client's numbered messages too.
+claim_echo() {
+    serve "$1" || return 2
+    head -c 262144 /dev/urandom >"$(harness_tmp)/random.in"
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$(harness_tmp)/random.in" >"$(harness_tmp)/random.out" ||
+        { observe "the client failed: $(tail -n 1 "$ERR")"; return 1; }
+    cmp -s "$(harness_tmp)/random.in" "$(harness_tmp)/random.out" ||
+        { observe "256 KiB sent, $(wc -c <"$(harness_tmp)/random.out") bytes came back, not the same"; return 1; }
+    run_clients 1 -n 3 ||
+        { observe "the numbered messages were not echoed"; return 1; }
+    return 0
+}
+
+# claim_echo_exact SERVER: every byte value, empty lines and 1 MiB with no
+# newline come back exactly; no input, no echo; nothing on stderr.
+claim_echo_exact() {
+    local dir escapes
+    dir=$(harness_tmp)
+    printf -v escapes '\\%03o' {0..255}
+    printf "$escapes\n\n\n\n\n" >"$dir/input"
+    head -c 1048576 /dev/urandom | tr '\n' x >>"$dir/input"
+    serve "$1" || return 2
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$dir/input" >"$dir/echo" ||
+        { observe "the client failed on binary input"; return 1; }
+    cmp -s "$dir/input" "$dir/echo" || { observe "binary input: the echo differs"; return 1; }
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" </dev/null >"$dir/nothing" ||
+        { observe "the client failed on no input"; return 1; }
+    [ ! -s "$dir/nothing" ] || { observe "no input, yet an echo"; return 1; }
+    poll 2 count_is 2 log_count ' disconnected' || { observe "the server did not log both clients leaving"; return 1; }
+    [ ! -s "$ERR" ] || { observe "stderr: $(head -n 1 "$ERR")"; return 1; }
+}
+
+# claim_peer_reset SERVER: a client that resets the connection mid-stream
+# costs one error line from the process serving it, and the server serves
+# the next client.
+claim_peer_reset() {
+    serve "$1" || return 2
+    timeout 5 "$PEER" reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed"; return 1; }
+    poll 2 count_is 1 log_count ' disconnected' || { observe "the reset connection was never closed"; return 1; }
+    [[ $(line_count "$ERR") -le 1 ]] || { observe "$(line_count "$ERR") error lines for one reset"; return 1; }
+    run_clients 1 || { observe "the next client was not served after a reset"; return 1; }
+    alive "$SERVER_PID" || { observe "the server died"; return 1; }
+}
+
+# claim_no_sigpipe SERVER: a client vanishes before its echo is written:
+# the write fails with EPIPE, reported in one line, and SIGPIPE kills no
+# process (send() with MSG_NOSIGNAL).
+claim_no_sigpipe() {
+    local serving
+    serve "$1" || return 2
+    open_peer gone vanish
+    wait_until 2 client_got gone echoed || return 2
+    serving=$(serving_process)
+    kill -STOP "$serving"
+    wait_until 2 stopped "$serving" || return 2
+    feed gone $'go\n'
+    wait_until 3 client_got gone vanished || return 2
+    kill -CONT "$serving"
+    if poll 2 grep -q "write to client: Broken pipe" "$ERR"; then
+        return 0
+    fi
+    observe "no 'Broken pipe' error line; the serving process: $(state "$serving" || true)$(grep -o 'killed by signal 13' "$LOG" || true)"
+    return 1
+}
+
+# claim_closed_std_fds SERVER: started with descriptors 0, 1 and 2 closed,
+# the server still echoes exactly, and its log goes nowhere near a client.
+claim_closed_std_fds() {
+    (
+        close_inherited_fds
+        exec "$SUBREAPER" "$1" 0 127.0.0.1
+    ) <&- >&- 2>&- 3>&- 4>&- &
+    adopt_server $! || return 2
+    run_clients 1 -n 3 || { observe "the echo differs: $(tail -n 2 "$(harness_tmp)/clients.out" | tr '\n' ' ')"; return 1; }
+    [ "$(readlink "/proc/$SERVER_PID/fd/1")" = /dev/null ] ||
+        { observe "descriptor 1 is $(readlink "/proc/$SERVER_PID/fd/1")"; return 1; }
+}
+
+# claim_backlog SERVER: the listening socket's backlog is SOMAXCONN (ss
+# shows it as Send-Q), not the tutorials' 5.
+claim_backlog() {
+    local backlog somaxconn
+    serve "$1" || return 2
+    read -r somaxconn </proc/sys/net/core/somaxconn
+    backlog=$(ss -ltnH "sport = :$PORT" | awk '{ print $3 }')
+    [ "$backlog" = "$somaxconn" ] || { observe "backlog $backlog, SOMAXCONN is $somaxconn"; return 1; }
+}

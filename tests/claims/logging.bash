@@ -1,0 +1,32 @@
+# Claims about the log: one line per event, printed once, in one write(2).
+
+# claim_log_once SERVER: with its output in a file, 4 clients: one
+# "listening on" line, 4 "connected" lines (nothing buffered for fork() to
+# copy and print again).
+claim_log_once() {
+    serve "$1" || return 2
+    run_clients 4 || return 2
+    wait_until 2 count_is 4 log_count ' disconnected' || return 2
+    poll 0.2 count_is 1 log_count ' listening on ' && [ "$(log_count ' connected')" -eq 4 ] && return 0
+    observe "$(log_count ' listening on ') 'listening on' lines and $(log_count ' connected') 'connected' lines for 4 clients"
+    return 1
+}
+
+# claim_log_one_write SERVER: each log line is written with a single
+# write(2) (so lines of parent and children never interleave), as strace
+# shows: every write to standard output is one whole line.
+claim_log_one_write() {
+    local trace writes partial lines
+    trace=$(harness_tmp)/writes
+    # -ff: a file per process, so that no call is split in the trace.
+    SERVER_PREFIX=(strace -ff -qq -s 4096 -e trace=write -e signal=none -o "$trace")
+    serve "$1" || return 2
+    run_clients 2 || return 2
+    wait_until 2 count_is 2 log_count ' disconnected' || return 2
+    lines=$(grep -c . "$LOG")
+    writes=$(cat "$trace".* | grep -c '^write(1, ')
+    partial=$(cat "$trace".* | grep '^write(1, ' | grep -cvE '\\n", [0-9]+\) += [0-9]+$' || true)
+    [ "$writes" -eq "$lines" ] && [ "$partial" -eq 0 ] && return 0
+    observe "$lines log lines took $writes write(2) calls ($partial not ending a line)"
+    return 1
+}

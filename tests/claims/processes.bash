@@ -1,0 +1,107 @@
+# Claims about processes: one per client, served at once, and what becomes
+# of them when they exit (zombies, and who reaps them).
+
+# claim_concurrent SERVER: a second client is echoed while the first stays
+# connected. (The one timed negative check: 0.3 s without an echo.)
+claim_concurrent() {
+    serve "$1" || return 2
+    open_client a
+    feed a $'from a\n'
+    wait_until 2 client_got a 'from a' || return 2
+    open_client b
+    feed b $'from b\n'
+    # b's connection is complete, queued by the kernel, before we watch it.
+    wait_until 2 count_is 2 sockets established "$PORT" || return 2
+    if ! poll 0.3 client_got b 'from b'; then
+        observe "the second client got no echo in 0.3 s while the first was connected"
+        end_feed a
+        wait_until 2 client_got b 'from b' || return 2
+        return 1
+    fi
+    alive "$(client_pid a)" || { observe "the first client was gone"; return 1; }
+}
+
+# claim_child_per_client SERVER: 3 clients connected at once are served
+# by 3 children, each serving one client (each logs its client leaving
+# with its own pid).
+claim_child_per_client() {
+    local name count children
+    serve "$1" || return 2
+    for name in a b c; do
+        open_client "$name"
+        feed "$name" $'hello\n'
+    done
+    wait_until 2 client_got a hello || return 2
+    poll 1 client_got c hello && poll 1 client_got b hello ||
+        { observe "3 clients connected, $(live_children "$SERVER_PID") children, and only one echoed"; return 1; }
+    count=$(live_children "$SERVER_PID")
+    [ "$count" -eq 3 ] || { observe "3 clients connected, $count children"; return 1; }
+    children=$(child_pids "$SERVER_PID")
+    for name in a b c; do end_feed "$name"; done
+    wait_until 2 count_is 3 log_count ' disconnected' || return 2
+    [ "$(sed -n 's/^\[\([0-9]*\)\] client .* disconnected$/\1/p' "$LOG" | sort -n)" = "$children" ] ||
+        { observe "the 'disconnected' lines do not come from the 3 children"; return 1; }
+}
+
+# clients_leave SERVER N HOW: N clients are served and leave, HOW being
+# one-by-one (N clients in a row) or together (one client holding N
+# connections, closing them all at once); waits until every child has
+# logged its client leaving and none is still running.
+clients_leave() {
+    serve "$1" || return 2
+    if [ "$3" = together ]; then run_clients 1 -c "$2" || return 2; else run_clients "$2" || return 2; fi
+    wait_until 3 count_is "$2" log_count ' disconnected' || return 2
+    wait_until 3 count_is 0 live_children "$SERVER_PID" || return 2
+}
+
+# no_zombie_left N: none of the server's children is a zombie, looking for
+# up to a second (a handler may still be reaping).
+no_zombie_left() {
+    poll 1 count_is 0 zombies "$SERVER_PID" && return 0
+    observe "$(zombies "$SERVER_PID") <defunct> children after $1 clients left"
+    return 1
+}
+
+# claim_no_zombies SERVER: 5 clients leave one by one: no zombie is left.
+claim_no_zombies() {
+    clients_leave "$1" 5 one-by-one || return
+    no_zombie_left 5
+}
+
+# claim_no_zombies_burst SERVER: 8 connections closed together: no zombie.
+claim_no_zombies_burst() {
+    clients_leave "$1" 8 together || return
+    no_zombie_left 8
+}
+
+# claim_zombies_go_with_parent SERVER: a server's zombies disappear when it
+# dies: their new parent (the subreaper here, init for a reader) reaps them.
+claim_zombies_go_with_parent() {
+    local dead pid
+    clients_leave "$1" 3 one-by-one || return
+    dead=$(child_pids "$SERVER_PID")
+    [ -n "$dead" ] || { observe "no child left to adopt"; return 1; }
+    kill -KILL "$SERVER_PID"
+    for pid in $dead; do
+        poll 2 no_such_process "$pid" || { observe "child $pid still there after its parent died"; return 1; }
+    done
+}
+
+# claim_reports_exit SERVER: the server learns how each child ended: it
+# logs "reaped child PID: exited with status 0" for a child whose client
+# left, and "killed by signal 9" for a child killed with SIGKILL.
+claim_reports_exit() {
+    local child
+    serve "$1" || return 2
+    run_clients 1 || return 2
+    open_client k
+    feed k $'hello\n'
+    wait_until 2 client_got k hello || return 2
+    child=$(serving_process)
+    kill -KILL "$child"
+    wait_until 2 gone "$child" || return 2
+    poll 2 grep -q "reaped child $child: killed by signal 9" "$LOG" ||
+        { observe "child $child was killed by SIGKILL: no 'reaped child $child: killed by signal 9' line"; return 1; }
+    grep -q "reaped child [0-9]*: exited with status 0" "$LOG" ||
+        { observe "a child whose client left: no 'exited with status 0' line"; return 1; }
+}

@@ -1,0 +1,130 @@
+# Claims about SIGCHLD: the handler reaps every child however the exits
+# come, never blocks, and the calls it interrupts carry on.
+
+# claim_reaps_burst SERVER: 6 children exit while the server is stopped
+# (SIGSTOP), so that one SIGCHLD stands for all six: signals of one kind do
+# not queue. Continued (SIGCONT), it leaves none of them a zombie.
+claim_reaps_burst() {
+    serve "$1" || return 2
+    open_client burst -c 6
+    feed burst $'hello\n'
+    wait_until 2 client_got burst hello || return 2
+    wait_until 2 count_is 6 live_children "$SERVER_PID" || return 2
+    # Stopped back in accept(), so that the signal it takes on SIGCONT
+    # comes where a server spends its life.
+    wait_until 2 in_accept "$SERVER_PID" || return 2
+    kill -STOP "$SERVER_PID"
+    wait_until 2 stopped "$SERVER_PID" || return 2
+    end_feed burst
+    # Six children exit; a kernel-reaped child (SIG_IGN) leaves no zombie.
+    wait_until 3 count_is 0 live_children "$SERVER_PID" || return 2
+    kill -CONT "$SERVER_PID"
+    poll 2 count_is 0 zombies "$SERVER_PID" && return 0
+    observe "6 children exited during one stop: $(zombies "$SERVER_PID") left <defunct> after SIGCONT"
+    return 1
+}
+
+# claim_reaps_while_others_live SERVER: one client stays connected while
+# another leaves; the server reaps the one that exited and goes on serving
+# (a blocking waitpid in the handler would wait for the child still alive).
+claim_reaps_while_others_live() {
+    serve "$1" || return 2
+    open_client stays
+    feed stays $'hello\n'
+    wait_until 2 client_got stays hello || return 2
+    run_clients 1 || return 2
+    # The one that left has exited (a zombie, or reaped); the other lives.
+    wait_until 2 count_is 1 live_children "$SERVER_PID" || return 2
+    CLIENT_TIMEOUT=2 run_clients 1 && return 0
+    observe "with one client connected and one gone, the next client was not served in 2 s"
+    return 1
+}
+
+# claim_serves_while_child_stopped SERVER: a serving child is stopped
+# (SIGSTOP; its parent gets a SIGCHLD for that too): the server goes on
+# serving other clients, and the child, continued, finishes its client.
+claim_serves_while_child_stopped() {
+    local child
+    serve "$1" || return 2
+    open_client paused
+    feed paused $'hello\n'
+    wait_until 2 client_got paused hello || return 2
+    child=$(serving_process)
+    kill -STOP "$child"
+    wait_until 2 stopped "$child" || return 2
+    if ! CLIENT_TIMEOUT=2 run_clients 1; then
+        observe "a stopped child froze the server: the next client was not served in 2 s"
+        kill -CONT "$child"
+        return 1
+    fi
+    kill -CONT "$child"
+    feed paused $'again\n'
+    wait_until 2 client_got paused again || { observe "the continued child did not serve its client"; return 1; }
+}
+
+# claim_accept_interrupted SERVER: SIGCHLD interrupts the parent's accept()
+# (-1, EINTR): the handler has no SA_RESTART. strace shows it where the
+# handler returns: rt_sigreturn gives the program -1 EINTR, where with
+# SA_RESTART it gives the kernel the call to restart (its number).
+claim_accept_interrupted() {
+    local trace
+    trace=$(harness_tmp)/strace.out
+    SERVER_PREFIX=(strace -o "$trace" -e trace=accept,accept4,rt_sigreturn -e signal=SIGCHLD)
+    serve "$1" || return 2
+    child_exits_in_accept one || return 2
+    run_clients 1 || return 2
+    poll 2 grep -q '^rt_sigreturn(.*= -1 EINTR' "$trace" && return 0
+    if grep -q '^rt_sigreturn(' "$trace"; then
+        observe "a SIGCHLD handler ran, and the kernel restarted accept() after it (SA_RESTART)"
+    else
+        observe "no SIGCHLD handler ran: nothing interrupted accept()"
+    fi
+    return 1
+}
+
+# claim_eintr_no_error SERVER: a child that exits while the parent waits
+# in accept() makes no error: stderr stays empty and the next client is
+# served.
+claim_eintr_no_error() {
+    serve "$1" || return 2
+    child_exits_in_accept one || return 2
+    child_exits_in_accept two || return 2
+    run_clients 1 || { observe "the next client was not served"; return 1; }
+    [ ! -s "$ERR" ] || { observe "stderr: $(head -n 1 "$ERR")"; return 1; }
+}
+
+# child_exits_in_accept NAME: client NAME is served; once the server waits
+# in accept(), the client leaves, so that its child exits then.
+child_exits_in_accept() {
+    open_client "$1"
+    feed "$1" $'hello\n'
+    wait_until 2 client_got "$1" hello || return 1
+    wait_until 2 in_accept "$SERVER_PID" || return 1
+    end_feed "$1"
+    wait_until 2 gone "$(client_pid "$1")"
+}
+
+# claim_child_survives_signals SERVER: the process serving a client is sent
+# SIGCHLD again and again while it echoes 16 MiB to a client whose receive
+# window is 4 KiB, so that signals interrupt its reads and its blocked
+# writes: every byte still comes back (read and write loops retry).
+claim_child_survives_signals() {
+    local serving out n=0
+    out=$(harness_tmp)/trickle.out
+    serve "$1" || return 2
+    "$PEER" trickle 16777216 127.0.0.1 "$PORT" >"$out" 2>&1 3>&- 4>&- &
+    local peer=$!
+    CLIENTS+=("$peer")
+    wait_until 2 more_than 0 sockets established "$PORT" || return 2
+    serving=$(serving_process)
+    while ((n++ < 20000)) && alive "$peer"; do
+        kill -CHLD "$serving" 2>/dev/null || break
+        nap 0.0005
+    done
+    wait "$peer" || { observe "the client failed after $n signals: $(tail -n 1 "$out")"; return 1; }
+    local k sent received count
+    read -r k sent received count <"$out"
+    [ "$sent" = "$received" ] && [ "$count" = 16777216 ] && return 0
+    observe "$n signals during 16 MiB: $count bytes came back$([ "$sent" = "$received" ] || echo ', not the same')"
+    return 1
+}

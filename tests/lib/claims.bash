@@ -1,0 +1,62 @@
+# Running claims (tests/claims.txt): the claims' shared steps, and
+# expect_claim, which runs one claim against one server and compares what
+# it shows with what the table expects.
+
+# shellcheck source=peers.bash
+source "$(dirname "${BASH_SOURCE[0]}")/peers.bash"
+for claims_file in "$(dirname "${BASH_SOURCE[0]}")"/../claims/*.bash; do
+    # shellcheck source=/dev/null
+    source "$claims_file"
+done
+unset claims_file
+
+OBSERVED=
+
+# expect_claim EXPECTED NAME SERVER: runs claim NAME against the program
+# SERVER. Passes when the claim holds and EXPECTED is "holds", or it fails
+# and EXPECTED is "fails"; otherwise fails with what was observed. A claim
+# whose experiment could not run (status 2 or more) always fails.
+expect_claim() {
+    local expected=$1 name=$2 server=$3 status=0
+    OBSERVED=
+    "claim_${name//-/_}" "$server" || status=$?
+    case $expected:$status in
+    holds:0 | fails:1) return 0 ;;
+    holds:1) fail "$name does not hold: ${OBSERVED:-no observation}" ;;
+    fails:0) fail "$name holds, but this server should show the problem it is about" ;;
+    *) fail "$name: the experiment could not run (status $status)${OBSERVED:+: $OBSERVED}" ;;
+    esac
+}
+
+# observe TEXT: what the experiment saw, for the failure message or hint.
+observe() {
+    OBSERVED+=${OBSERVED:+; }$*
+}
+
+# serve SERVER [PORT]: start_server, then SERVER_PREFIX back to empty.
+serve() {
+    local status=0
+    start_server "$@" || status=1
+    SERVER_PREFIX=()
+    return "$status"
+}
+
+# serving_process: the process serving the one client connected now: the
+# server's child that is not a zombie, or the server itself if it has none.
+serving_process() {
+    local child
+    for child in $(child_pids "$SERVER_PID"); do
+        [ "$(state "$child")" != Z ] && { echo "$child"; return 0; }
+    done
+    echo "$SERVER_PID"
+}
+
+# alive PID: process PID runs (not a zombie).
+alive() {
+    ! gone "$1"
+}
+
+# no_such_process PID: there is no process PID, not even a zombie.
+no_such_process() {
+    [ ! -e "/proc/$1" ]
+}
