@@ -193,6 +193,7 @@ EOF
     test_names
     for entry in "${PAIRS[@]}"; do
         IFS=$'\t' read -r readme file name <<<"$entry"
+        [[ $name == \<* ]] && continue # the form itself: `tests/<file>.bats`: `<test name>`
         if [ ! -f "$REPO/$file" ]; then
             missing+=("$readme: $file does not exist (named with: $name)")
         elif [ -z "${NAMES[$file$'\t'$name]:-}" ]; then
@@ -249,4 +250,16 @@ EOF
     assert_equal "$(grep -c -- '-> socket:' <<<"$ch05")" 2
     assert_equal "$(grep -c '^CLOSE-WAIT ' <<<"$ch04")" 3
     assert_equal "$(grep -c 'CLOSE-WAIT' <<<"$ch05")" 0
+}
+
+@test "the claims tables in README.md and README.zh-CN.md are the ones tests/matrix prints from tests/claims.txt" {
+    local readme lang
+    for readme in README.md README.zh-CN.md; do
+        lang=
+        [ "$readme" = README.zh-CN.md ] && lang=zh
+        run -0 "$REPO/tests/matrix" table $lang
+        local expected=$output
+        run -0 sed -n '/^<!-- claims table: /,/^<!-- end of claims table -->$/p' "$REPO/$readme"
+        assert_equal "$(sed '1d;$d' <<<"$output")" "$expected"
+    done
 }
