@@ -3,7 +3,7 @@
 
 : "${REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
-# CHAPTER_DIRS (ch01-single-process ...) and CHAPTERS (ch01 ...): the
+# CHAPTER_DIRS (the folders, chNN-name) and CHAPTERS (chNN): the
 # chapters in order, from chapters.txt.
 read_chapters() {
     local dir _
@@ -33,4 +33,14 @@ chapter_fix() {
         [ "${dir%%-*}" = "$1" ] && { echo "$fix"; return 0; }
     done <"$REPO/chapters.txt"
     return 1
+}
+
+# chapters_from CH: chapter CH and every chapter after it (ch03 -> ch03 ch04 ...).
+chapters_from() {
+    local chapter on=
+    for chapter in "${CHAPTERS[@]}"; do
+        [ "$chapter" = "$1" ] && on=1
+        [ -n "$on" ] && echo "$chapter"
+    done
+    return 0
 }

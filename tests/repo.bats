@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# The repository's own rules: one definition of each shell function, one
+# list of chapters.
+
+load helpers
+
+# shell_files: every shell script and sourced file of the repository.
+shell_files() {
+    local file
+    for file in "$REPO"/lib/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash "$REPO"/tests/claims/*.bash \
+        "$REPO"/tests/*.bats "$REPO"/tests/slow/*.bats "$REPO"/tests/run "$REPO"/tests/matrix \
+        "$REPO"/scripts/* "$REPO"/.ci/* "$REPO"/bench/run; do
+        [ -f "$file" ] && head -c 200 "$file" | grep -qE 'bash|bats|^#' && echo "$file"
+    done
+    return 0
+}
+
+@test "no shell function is defined in two files (but usage, each program's own usage line)" {
+    local twice
+    twice=$(shell_files | xargs grep -HoE '^[A-Za-z_][A-Za-z_0-9]*\(\) \{' | grep -v ':usage() {$' |
+        sed 's/() {$//' | awk -F: '{ files[$2] = files[$2] " " $1; n[$2]++ } END { for (f in n) if (n[f] > 1) print f ":" files[f] }')
+    [ -z "$twice" ] || fail "defined more than once: $twice"
+}
+
+@test "the chapter folders are named in chapters.txt and nowhere else but the Markdown files" {
+    local dir found
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        found=$(cd "$REPO" && git grep -lF "$dir" -- . ':!*.md' ':!chapters.txt' ':!*.patch' ':!tests/mutants.txt' || true)
+        [ -z "$found" ] || fail "$dir is written out in: $found"
+    done
+}
