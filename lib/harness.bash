@@ -118,11 +118,35 @@ gone() {
     [[ $line == Z* || $line == X* ]]
 }
 
-# in_accept PID: process PID is asleep in accept(2) (its wchan says so).
-in_accept() {
+# waiting_for_client PID: process PID sleeps waiting for a client: in
+# accept(2), or in pselect(2) or poll(2) before it (its wchan says so).
+waiting_for_client() {
     local where=
     read -r where 2>/dev/null <"/proc/$1/wchan" || true
-    [ "$where" = inet_csk_accept ]
+    [[ $where == inet_csk_accept || $where == *select* || $where == *poll* ]]
+}
+
+# in_waitpid PID: process PID sleeps in wait(2) or waitpid(2).
+in_waitpid() {
+    local where=
+    read -r where 2>/dev/null <"/proc/$1/wchan" || true
+    [ "$where" = do_wait ]
+}
+
+# sigchld_pending PID: a SIGCHLD waits to be handled by process PID.
+sigchld_pending() {
+    local key mask
+    while read -r key mask; do
+        [[ $key == ShdPnd: || $key == SigPnd: ]] || continue
+        (((16#$mask >> 16) & 1)) && return 0
+    done <"/proc/$1/status"
+    return 1
+}
+
+# settled PID: process PID has handled every SIGCHLD sent to it and sleeps
+# waiting for a client: what the children's exits did is done.
+settled() {
+    ! sigchld_pending "$1" && waiting_for_client "$1"
 }
 
 # child_pids PID: the pids of process PID's children, one per line, sorted.

@@ -97,7 +97,7 @@ test_names() {
 
 # ---------------------------------------------------------------- claims
 
-@test "client.cpp is the same file in all five chapters" {
+@test "client.cpp is the same file in every chapter" {
     local dir
     for dir in "${CHAPTER_DIRS[@]:1}"; do
         cmp "$REPO/${CHAPTER_DIRS[0]}/client.cpp" "$REPO/$dir/client.cpp"
@@ -108,7 +108,7 @@ test_names() {
 # and the opening comment block left out) is exactly its fix: the lines
 # below, no more. The includes listed are those the fix needs.
 
-@test "the five server.cpp files open with the same comment, so that a chapter's diff is its fix alone" {
+@test "every server.cpp opens with the same comment, so that a chapter's diff is its fix alone" {
     local dir first
     first=$(sed '/^#include/,$d' "$REPO/${CHAPTER_DIRS[0]}/server.cpp")
     [ -n "$first" ] || fail "no opening comment in ${CHAPTER_DIRS[0]}/server.cpp"
@@ -179,11 +179,90 @@ EOF
 > close(conn_fd);
 EOF
     # The first is in the child's branch, the second after it, in the parent.
-    run -0 sed -n '/if (pid == 0) {/,/^        }/p' "$REPO/ch05-fd-close/server.cpp"
+    run -0 sed -n '/if (pid == 0) {/,/^        }/p' "$REPO/$(chapter_dir ch05)/server.cpp"
     assert_line --regexp '^ +close\(listen_fd\);'
     refute_line --regexp '^ +close\(conn_fd\);  //'
-    run -0 sed -n '/exit(0);$/,$p' "$REPO/ch05-fd-close/server.cpp"
+    run -0 sed -n '/exit(0);$/,$p' "$REPO/$(chapter_dir ch05)/server.cpp"
     assert_line --regexp '^        close\(conn_fd\);'
+}
+
+@test "ch05 -> ch06 adds the stop: a flag set by SIGTERM and SIGINT, pselect() to wait for it, the children tracked, reset in each child, and ended and reaped at the stop, and changes no other code" {
+    run -0 code_diff 5
+    assert_output - <<'EOF'
+> #include <sys/select.h>
+> #include <vector>
+> std::vector<pid_t> children;
+> void remember_child(pid_t pid) {
+> for (pid_t& slot : children) {
+> if (slot == 0) {
+> slot = pid;
+> return;
+> }
+> }
+> children.push_back(pid);
+> }
+> void forget_child(pid_t pid) {
+> for (pid_t& slot : children)
+> if (slot == pid)
+> slot = 0;
+> }
+< while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+> while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+> forget_child(pid);
+> }
+> volatile sig_atomic_t stop_requested = 0;
+> void request_stop(int) {
+> stop_requested = 1;
+> }
+< for (;;) {
+> struct sigaction on_stop{};
+> on_stop.sa_handler = request_stop;
+> sigemptyset(&on_stop.sa_mask);
+> on_stop.sa_flags = 0;
+> if (sigaction(SIGTERM, &on_stop, nullptr) < 0 || sigaction(SIGINT, &on_stop, nullptr) < 0)
+> die_errno("sigaction SIGTERM, SIGINT");
+> sigset_t stop_signals, child_exits, while_waiting;
+> sigemptyset(&stop_signals);
+> sigaddset(&stop_signals, SIGTERM);
+> sigaddset(&stop_signals, SIGINT);
+> sigemptyset(&child_exits);
+> sigaddset(&child_exits, SIGCHLD);
+> sigprocmask(SIG_BLOCK, &stop_signals, &while_waiting);
+> while (!stop_requested) {
+> fd_set readable;
+> FD_ZERO(&readable);
+> FD_SET(listen_fd, &readable);
+> if (pselect(listen_fd + 1, &readable, nullptr, nullptr, nullptr, &while_waiting) < 0) {
+> if (errno != EINTR)
+> report_errno("pselect");
+> continue;
+> }
+> sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+> sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
+> signal(SIGTERM, SIG_DFL);
+> signal(SIGINT, SIG_DFL);
+> sigprocmask(SIG_SETMASK, &while_waiting, nullptr);
+> remember_child(pid);
+> sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
+> close(listen_fd);
+> sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+> log_line("stopping: no new clients, SIGTERM to each child");
+> for (const pid_t child : children) {
+> if (child != 0) {
+> kill(child, SIGTERM);
+> kill(child, SIGCONT);
+> }
+> }
+> int ended = 0;
+> int status = 0;
+> pid_t pid;
+> while ((pid = waitpid(-1, &status, 0)) > 0) {
+> log_child_status(pid, status);
+> ++ended;
+> }
+> log_line("stopped; %d children ended with the server", ended);
+> return 0;
+EOF
 }
 
 @test "every test a README names exists, and each chapter README names at least one" {
@@ -213,19 +292,19 @@ EOF
     done
 }
 
-@test "make diff prints the four server.cpp diffs, ch01 -> ch02 to ch04 -> ch05, each under a header naming its fix, and exits 0" {
+@test "make diff prints each step's server.cpp diff, ch01 -> ch02 to the last chapter, each under a header naming its fix, and exits 0" {
     make_run diff
     assert_success
-    assert_line '--- ch04-sigchld-handler/server.cpp'
-    assert_line '+++ ch05-fd-close/server.cpp'
+    assert_line "--- $(chapter_dir ch04)/server.cpp"
+    assert_line "+++ $(chapter_dir ch05)/server.cpp"
     assert_line '+    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'
     assert_line --regexp '^\+        close\(conn_fd\);'
     assert_nothing_left
     run -0 grep '^==== ' <<<"$output"
-    assert_equal "${#lines[@]}" 4
+    assert_equal "${#lines[@]}" $((${#CHAPTERS[@]} - 1))
     local k
-    for k in 1 2 3 4; do
-        assert_line --index $((k - 1)) --regexp "^==== ${CHAPTER_DIRS[k - 1]} -> ${CHAPTER_DIRS[k]}: .+ ====\$"
+    for ((k = 1; k < ${#CHAPTERS[@]}; k++)); do
+        assert_line --index $((k - 1)) "==== ${CHAPTER_DIRS[k - 1]} -> ${CHAPTER_DIRS[k]}: $(chapter_fix "${CHAPTERS[k]}") ===="
     done
 }
 
@@ -233,7 +312,7 @@ EOF
     make_run diff-ch04
     assert_success
     assert_equal "$(output_count '==== ')" 1
-    assert_line '==== ch03-zombies -> ch04-sigchld-handler: a SIGCHLD handler reaping with waitpid(WNOHANG) in a loop, accept() retried on EINTR ===='
+    assert_line "==== $(chapter_dir ch03) -> $(chapter_dir ch04): $(chapter_fix ch04) ===="
     assert_line '+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)'
     assert_line '-    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'
     assert_nothing_left

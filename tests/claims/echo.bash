@@ -60,11 +60,18 @@ claim_no_sigpipe() {
     feed gone $'go\n'
     wait_until 3 client_got gone vanished || return 2
     kill -CONT "$serving"
-    if poll 2 grep -q "write to client: Broken pipe" "$ERR"; then
+    wait_until 2 reported_or_gone "$serving" || return 2
+    if poll 0.3 grep -q "write to client: Broken pipe" "$ERR"; then
         return 0
     fi
     observe "no 'Broken pipe' error line; the serving process: $(state "$serving" || true)$(grep -o 'killed by signal 13' "$LOG" || true)"
     return 1
+}
+
+# reported_or_gone PID: the server has reported a broken pipe, or process
+# PID is gone.
+reported_or_gone() {
+    grep -q "Broken pipe" "$ERR" || gone "$1"
 }
 
 # claim_closed_std_fds SERVER: started with descriptors 0, 1 and 2 closed,

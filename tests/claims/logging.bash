@@ -23,8 +23,9 @@ claim_log_one_write() {
     serve "$1" || return 2
     run_clients 2 || return 2
     wait_until 2 count_is 2 log_count ' disconnected' || return 2
+    wait_until 2 all_served 2 || return 2
     # The last lines may still be on their way to the log and the trace.
-    poll 1 writes_are_lines "$trace" && return 0
+    poll 0.3 writes_are_lines "$trace" && return 0
     lines=$(grep -c . "$LOG")
     writes=$(cat "$trace".* | grep -c '^write(1, ')
     partial=$(cat "$trace".* | grep '^write(1, ' | grep -cvE '\\n", [0-9]+\) += [0-9]+$' || true)

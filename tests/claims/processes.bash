@@ -54,10 +54,11 @@ clients_leave() {
     wait_until 3 count_is 0 live_children "$SERVER_PID" || return 2
 }
 
-# no_zombie_left N: none of the server's children is a zombie, looking for
-# up to a second (a handler may still be reaping).
+# no_zombie_left N: none of the server's children is a zombie, once the
+# server has handled every SIGCHLD.
 no_zombie_left() {
-    poll 1 count_is 0 zombies "$SERVER_PID" && return 0
+    wait_until 2 settled "$SERVER_PID" || return 2
+    [ "$(zombies "$SERVER_PID")" -eq 0 ] && return 0
     observe "$(zombies "$SERVER_PID") <defunct> children after $1 clients left"
     return 1
 }
@@ -100,7 +101,8 @@ claim_reports_exit() {
     child=$(serving_process)
     kill -KILL "$child"
     wait_until 2 gone "$child" || return 2
-    poll 2 grep -q "reaped child $child: killed by signal 9" "$LOG" ||
+    wait_until 2 settled "$SERVER_PID" || return 2
+    poll 0.3 grep -q "reaped child $child: killed by signal 9" "$LOG" ||
         { observe "child $child was killed by SIGKILL: no 'reaped child $child: killed by signal 9' line"; return 1; }
     grep -q "reaped child [0-9]*: exited with status 0" "$LOG" ||
         { observe "a child whose client left: no 'exited with status 0' line"; return 1; }

@@ -12,14 +12,17 @@ claim_reaps_burst() {
     wait_until 2 count_is 6 live_children "$SERVER_PID" || return 2
     # Stopped back in accept(), so that the signal it takes on SIGCONT
     # comes where a server spends its life.
-    wait_until 2 in_accept "$SERVER_PID" || return 2
+    wait_until 2 waiting_for_client "$SERVER_PID" || return 2
     kill -STOP "$SERVER_PID"
     wait_until 2 stopped "$SERVER_PID" || return 2
     end_feed burst
     # Six children exit; a kernel-reaped child (SIG_IGN) leaves no zombie.
     wait_until 3 count_is 0 live_children "$SERVER_PID" || return 2
     kill -CONT "$SERVER_PID"
-    poll 2 count_is 0 zombies "$SERVER_PID" && return 0
+    # Once it has taken the signal and waits again, whatever it reaped is
+    # reaped; wait for the children to go, or for the server to settle.
+    wait_until 2 zombies_gone_or_settled || return 2
+    [ "$(zombies "$SERVER_PID")" -eq 0 ] && return 0
     observe "6 children exited during one stop: $(zombies "$SERVER_PID") left <defunct> after SIGCONT"
     return 1
 }
@@ -35,9 +38,44 @@ claim_reaps_while_others_live() {
     run_clients 1 || return 2
     # The one that left has exited (a zombie, or reaped); the other lives.
     wait_until 2 count_is 1 live_children "$SERVER_PID" || return 2
-    CLIENT_TIMEOUT=2 run_clients 1 && return 0
-    observe "with one client connected and one gone, the next client was not served in 2 s"
+    served_unless_stuck && return 0
+    observe "with one client connected and one gone, the next client was not served: $STUCK"
     return 1
+}
+
+# zombies_gone_or_settled: the server has no zombie child, or has handled
+# every SIGCHLD and waits for a client again.
+zombies_gone_or_settled() {
+    [ "$(zombies "$SERVER_PID")" -eq 0 ] || settled "$SERVER_PID"
+}
+
+# served_unless_stuck: one client is served (status 0), or the server is
+# seen asleep in waitpid() while that client waits (status 1, and STUCK
+# says so), or neither within the client's time-out (status 1).
+served_unless_stuck() {
+    local out
+    out=$(harness_tmp)/next.out
+    "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT" >"$out" 2>&1 3>&- 4>&- &
+    local next=$!
+    CLIENTS+=("$next")
+    STUCK="no echo in ${CLIENT_TIMEOUT:-5} s"
+    poll "${CLIENT_TIMEOUT:-5}" client_done_or_server_in_waitpid "$next"
+    if gone "$next"; then
+        wait "$next" && return 0
+        STUCK="the client failed: $(tail -n 1 "$out")"
+        return 1
+    fi
+    in_waitpid "$SERVER_PID" && STUCK="the server sleeps in waitpid(), inside its SIGCHLD handler"
+    return 1
+}
+
+# client_done_or_server_in_waitpid PID: client PID is done, or the server
+# has been asleep in waitpid() for two looks 50 ms apart.
+client_done_or_server_in_waitpid() {
+    gone "$1" && return 0
+    in_waitpid "$SERVER_PID" || return 1
+    nap 0.05
+    gone "$1" || in_waitpid "$SERVER_PID"
 }
 
 # claim_serves_while_child_stopped SERVER: a serving child is stopped
@@ -52,8 +90,8 @@ claim_serves_while_child_stopped() {
     child=$(serving_process)
     kill -STOP "$child"
     wait_until 2 stopped "$child" || return 2
-    if ! CLIENT_TIMEOUT=2 run_clients 1; then
-        observe "a stopped child froze the server: the next client was not served in 2 s"
+    if ! served_unless_stuck; then
+        observe "a stopped child froze the server: the next client was not served: $STUCK"
         kill -CONT "$child"
         return 1
     fi
@@ -71,9 +109,9 @@ claim_accept_interrupted() {
     trace=$(harness_tmp)/strace.out
     SERVER_PREFIX=(strace -o "$trace" -e trace=accept,accept4,rt_sigreturn -e signal=SIGCHLD)
     serve "$1" || return 2
-    child_exits_in_accept one || return 2
-    run_clients 1 || return 2
-    poll 2 grep -q '^rt_sigreturn(.*= -1 EINTR' "$trace" && return 0
+    child_exits_while_waiting one || return 2
+    wait_until 2 settled "$SERVER_PID" || return 2
+    poll 0.3 grep -q '^rt_sigreturn(.*= -1 EINTR' "$trace" && return 0
     if grep -q '^rt_sigreturn(' "$trace"; then
         observe "a SIGCHLD handler ran, and the kernel restarted accept() after it (SA_RESTART)"
     else
@@ -87,19 +125,19 @@ claim_accept_interrupted() {
 # served.
 claim_eintr_no_error() {
     serve "$1" || return 2
-    child_exits_in_accept one || return 2
-    child_exits_in_accept two || return 2
+    child_exits_while_waiting one || return 2
+    child_exits_while_waiting two || return 2
     run_clients 1 || { observe "the next client was not served"; return 1; }
     [ ! -s "$ERR" ] || { observe "stderr: $(head -n 1 "$ERR")"; return 1; }
 }
 
-# child_exits_in_accept NAME: client NAME is served; once the server waits
-# in accept(), the client leaves, so that its child exits then.
-child_exits_in_accept() {
+# child_exits_while_waiting NAME: client NAME is served; once the server waits
+# for a client, the client leaves, so that its child exits then.
+child_exits_while_waiting() {
     open_client "$1"
     feed "$1" $'hello\n'
     wait_until 2 client_got "$1" hello || return 1
-    wait_until 2 in_accept "$SERVER_PID" || return 1
+    wait_until 2 waiting_for_client "$SERVER_PID" || return 1
     end_feed "$1"
     wait_until 2 gone "$(client_pid "$1")"
 }

@@ -1,0 +1,182 @@
+// The echo server as this chapter leaves it. This folder's README.md says
+// what the chapter adds to the one before, which tutorial sections it
+// mirrors, and what to run and watch; `make diff` shows each chapter's fix.
+
+#include <cerrno>
+#include <csignal>
+#include <netinet/in.h>
+#include <string>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+#include "args.hpp"
+#include "io.hpp"
+#include "log.hpp"
+#include "net.hpp"
+
+namespace {
+
+// The children serving a client now, so that a stop can end each of them:
+// main() adds each new child while SIGCHLD is blocked, the handler clears
+// the slot of each child it reaps. (Not a kill of the process group: that
+// group may hold the shell script that started the server.)
+std::vector<pid_t> children;
+
+void remember_child(pid_t pid) {
+    for (pid_t& slot : children) {
+        if (slot == 0) {
+            slot = pid;
+            return;
+        }
+    }
+    children.push_back(pid);
+}
+
+void forget_child(pid_t pid) {
+    for (pid_t& slot : children)
+        if (slot == pid)
+            slot = 0;
+}
+
+// Signals do not queue: one SIGCHLD may stand for several exited children,
+// so reap until none is left. WNOHANG: return at once when the children
+// still alive have not exited. Only async-signal-safe calls in here, and
+// errno saved for the code this handler interrupted.
+void reap_children(int) {
+    const int saved_errno = errno;
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        log_child_status(pid, status);
+        forget_child(pid);
+    }
+    errno = saved_errno;
+}
+
+// Set by SIGTERM or SIGINT. Setting a flag of this type is all the handler
+// does, and all it safely can: the loop below sees it and stops.
+volatile sig_atomic_t stop_requested = 0;
+
+void request_stop(int) {
+    stop_requested = 1;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    set_program_name(argv[0]);
+    const ServerArgs args = parse_server_args(argc, argv);
+
+    const int listen_fd = open_listener(args.address, args.port);
+    log_line("listening on %s", local_address(listen_fd).c_str());
+
+    // No SA_RESTART, on purpose: a SIGCHLD that arrives while the parent
+    // waits in accept() makes accept() fail with EINTR, handled below.
+    struct sigaction on_child_exit{};
+    on_child_exit.sa_handler = reap_children;
+    sigemptyset(&on_child_exit.sa_mask);
+    on_child_exit.sa_flags = 0;
+    if (sigaction(SIGCHLD, &on_child_exit, nullptr) < 0)
+        die_errno("sigaction SIGCHLD");
+
+    // SIGTERM (kill PID) and SIGINT (Ctrl+C) ask for a stop. They stay
+    // blocked except inside pselect(), which unblocks them and waits in one
+    // step: a signal that comes after the loop has checked the flag is
+    // still pending when pselect() starts, and wakes it at once. (A plain
+    // accept() after the check would sleep through it.)
+    struct sigaction on_stop{};
+    on_stop.sa_handler = request_stop;
+    sigemptyset(&on_stop.sa_mask);
+    on_stop.sa_flags = 0;
+    if (sigaction(SIGTERM, &on_stop, nullptr) < 0 || sigaction(SIGINT, &on_stop, nullptr) < 0)
+        die_errno("sigaction SIGTERM, SIGINT");
+    sigset_t stop_signals, child_exits, while_waiting;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigemptyset(&child_exits);
+    sigaddset(&child_exits, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &stop_signals, &while_waiting);
+
+    while (!stop_requested) {
+        fd_set readable;
+        FD_ZERO(&readable);
+        FD_SET(listen_fd, &readable);
+        if (pselect(listen_fd + 1, &readable, nullptr, nullptr, nullptr, &while_waiting) < 0) {
+            if (errno != EINTR)
+                report_errno("pselect");
+            continue;  // a signal: a child's exit, or a stop the loop now sees
+        }
+        sockaddr_in peer_address{};
+        socklen_t peer_length = sizeof peer_address;
+        const int conn_fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&peer_address), &peer_length);
+        if (conn_fd < 0 && errno == EINTR) {
+            log_line("accept interrupted by a signal (EINTR), calling it again");
+            continue;
+        }
+        if (conn_fd < 0) {
+            report_accept_error();
+            continue;
+        }
+        const std::string peer = address_text(peer_address);
+        log_line("client %s connected", peer.c_str());
+
+        // Until the child is in the list, the handler must not reap it.
+        sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+        const pid_t pid = fork();
+        if (pid < 0) {
+            sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
+            report_errno("fork");
+            close(conn_fd);
+            continue;
+        }
+        if (pid == 0) {
+            // The child serves this one client, then exits: returning into
+            // the loop would make it a second server calling accept().
+            // _exit, not exit: the child must not run the atexit handlers
+            // and flush the stdio buffers it inherited from its parent.
+            close(listen_fd);  // the child never calls accept()
+            // The parent's stop handler would set only the child's copy of
+            // the flag, which nothing here reads: the default action ends
+            // the child instead, and the kernel closes its connection. The
+            // signals are unblocked only now, so a stop sent since fork()
+            // is taken here.
+            signal(SIGTERM, SIG_DFL);
+            signal(SIGINT, SIG_DFL);
+            sigprocmask(SIG_SETMASK, &while_waiting, nullptr);
+            echo_until_eof(conn_fd);
+            log_line("client %s disconnected", peer.c_str());
+            close(conn_fd);
+            _exit(0);
+        }
+        close(conn_fd);  // the child has its own copy; ours would keep the connection open
+        remember_child(pid);
+        sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
+        log_line("child %ld serves client %s", static_cast<long>(pid), peer.c_str());
+    }
+
+    // Stop: no new client (the port is free for a new server at once),
+    // SIGTERM to every child still serving, then reap each one here, with
+    // SIGCHLD blocked so that the handler does not reap them first.
+    close(listen_fd);
+    sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+    log_line("stopping: no new clients, SIGTERM to each child");
+    for (const pid_t child : children) {
+        if (child != 0) {
+            kill(child, SIGTERM);
+            kill(child, SIGCONT);  // a stopped child takes SIGTERM only once continued
+        }
+    }
+    int ended = 0;
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, 0)) > 0) {
+        log_child_status(pid, status);
+        ++ended;
+    }
+    log_line("stopped; %d children ended with the server", ended);
+    return 0;
+}
