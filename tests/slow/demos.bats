@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# make demo-ch01 ... demo-ch04 (tests/docs.bats runs demo-ch05): each shows
-# what its chapter's README says, and leaves no process behind. Here, with
-# the slow tests, to keep make test under 30 s on 2 cores; CI runs them.
+# make demo-ch01 ... demo-ch04 and demo-ch06 (tests/docs.bats runs
+# demo-ch05): each shows what its chapter's README says, and leaves no
+# process behind. Here, with the slow tests, to keep make test under 30 s on
+# 2 cores; CI runs them.
 
 load ../helpers
 load ../lib/audit
@@ -40,4 +41,28 @@ load ../lib/audit
     assert [ "$(output_count 'accept interrupted by a signal (EINTR), calling it again')" -ge 2 ]
     assert_line --partial 'client -c 5 -n 1 -i 0 127.0.0.1 '
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ Z ' <<<"$output")" 0
+}
+
+@test "make demo-ch06 shows ch05's children outliving a kill, adopted by the subreaper, and ch06's ended and reaped, exit status 0, the port free, and leaves no process or listening socket behind" {
+    run_demo ch06
+    local ch05 ch06 reaper
+    ch05=$(sed -n '/^# ---- ch05 ----$/,/^# ---- ch06 ----$/p' <<<"$output")
+    ch06=$(sed -n '/^# ---- ch06 ----$/,$p' <<<"$output")
+    # ch05: after the kill, ps still lists the three children, their parent
+    # now the subreaper, and A is still echoed.
+    reaper=$(sed -n 's/^\$ kill \([0-9]*\) .*# the subreaper: it kills the orphans of server .*/\1/p' <<<"$ch05")
+    [ -n "$reaper" ] || fail "ch05's part does not kill the subreaper"
+    assert_equal "$(grep -cE "^ *[0-9]+ +$reaper S +\./ch05/server 0 127\.0\.0\.1$" <<<"$ch05")" 3
+    assert_equal "$(grep -cxF 'A| still there?' <<<"$ch05")" 1
+    # ch06: each child killed by SIGTERM and reaped by the server, the
+    # count, exit status 0; ps lists the three children before the kill and
+    # none after it; D's connection is closed.
+    assert_equal "$(grep -cE '^server\| \[[0-9]+\] reaped child [0-9]+: killed by signal 15$' <<<"$ch06")" 3
+    assert_line --regexp '^server\| \[[0-9]+\] stopped; 3 children ended with the server$'
+    assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [A-Z]+ +\./ch06/server ' <<<"$ch06")" 3
+    assert_line --regexp '^D\| client: the server closed the connection after echoing 0 of 13 bytes$'
+    # A new ch06 listens on the same port, then stops idle; both exit 0.
+    assert_equal "$(demo_ports | sed -n '2,3p' | uniq | wc -l)" 1
+    assert_line --regexp '^server\| \[[0-9]+\] stopped; 0 children ended with the server$'
+    assert_equal "$(grep -cxF "# the server's exit status: 0" <<<"$ch06")" 2
 }
