@@ -107,6 +107,18 @@ endif
 test-slow: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(VARIANT_SERVERS)
 	tests/run --slow
 
+# ---------------------------------------------------------------- exercises
+
+# make exercise-ch04: exercises/ch04/server.cpp, ch03's server to turn into
+# ch04, and the task; make check-ch04 grades it by ch04's claims.
+EXERCISE_TARGETS := $(addprefix exercise-,$(wordlist 2,$(words $(CHAPTERS)),$(CHAPTERS)))
+CHECK_TARGETS    := $(addprefix check-,$(wordlist 2,$(words $(CHAPTERS)),$(CHAPTERS)))
+.PHONY: $(EXERCISE_TARGETS) $(CHECK_TARGETS)
+$(EXERCISE_TARGETS): exercise-%:
+	@scripts/exercise start $*
+$(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) | setup
+	@scripts/exercise check $*
+
 # ---------------------------------------------------------------- lint
 
 LINT_SOURCES := $(sort $(wildcard common/*.cpp common/*.hpp $(addsuffix /*.cpp,$(CHAPTER_DIRS)) tools/*.cpp tests/tools/*.cpp))

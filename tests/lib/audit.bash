@@ -3,11 +3,12 @@
 
 # make_run TARGET...: runs make TARGET in the repository, with a mark in the
 # environment that every process it starts inherits, so that the test can
-# find any of them left running afterwards (assert_nothing_left).
+# find any of them left running afterwards (assert_nothing_left). It may
+# take MAKE_TIMEOUT seconds (20 by default).
 make_run() {
     MARK="DOCS_BATS_MARK=$BATS_TEST_TMPDIR"
     ORPHANS_BEFORE=$(orphaned_zombies)
-    run env "$MARK" timeout 20 make --no-print-directory -s -C "$REPO" "$@" 3>&-
+    run env "$MARK" timeout "${MAKE_TIMEOUT:-20}" make --no-print-directory -s -C "$REPO" "$@" 3>&-
 }
 
 # orphaned_zombies: the zombies of this test's session whose parent is PID 1,

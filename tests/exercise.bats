@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# Exercise mode: make exercise-chNN gives the reader the chapter before's
+# server to fix; make check-chNN grades it by the chapter's claims, by
+# behaviour alone. (tests/slow/exercises.bats runs every chapter in full.)
+
+load helpers
+load lib/audit
+load lib/exercises
+
+setup() {
+    export EXERCISES=$BATS_TEST_TMPDIR/exercises
+}
+
+@test "make exercise-ch04 copies ch03's server.cpp into exercises/ch04/ and prints the task; it never overwrites the reader's file" {
+    make_run exercise-ch04
+    assert_success
+    cmp "$REPO/$(chapter_dir ch03)/server.cpp" "$EXERCISES/ch04/server.cpp"
+    assert_output --partial 'log_child_status(pid, status)'
+    assert_line 'Check it with: make check-ch04'
+    echo '// the reader was here' >>"$EXERCISES/ch04/server.cpp"
+    cp "$EXERCISES/ch04/server.cpp" "$BATS_TEST_TMPDIR/mine"
+    make_run exercise-ch04
+    assert_success
+    assert_line "$EXERCISES/ch04/server.cpp is already there: it is yours, and stays as it is."
+    cmp "$BATS_TEST_TMPDIR/mine" "$EXERCISES/ch04/server.cpp"
+}
+
+@test "make check-ch04 on the untouched file names the claims ch03's server breaks, what was seen and where to read, and exits non-zero" {
+    make_run exercise-ch04
+    check ch04 "echo reports-exit accept-interrupted"
+    assert_failure
+    assert_line --regexp '^  holds +echoes every byte back'
+    assert_line --regexp '^  does not hold +logs how each child ended'
+    assert_line --regexp '^      observed: child [0-9]+ was killed by SIGKILL'
+    assert_line "      read: $(chapter_dir ch04)/README.md, \"3. The fix\""
+    assert_line --regexp '^  does not hold +has its wait for a client interrupted by SIGCHLD'
+    assert_line '1 of 3 claims hold'
+    assert_nothing_left
+}
+
+@test "make check-ch04 passes the chapter's own fix and one written differently, and fails one that reaps once per signal on the burst claim" {
+    local claims="reports-exit reaps-burst accept-interrupted eintr-no-error"
+    solution ch04
+    check ch04 "$claims"
+    assert_success
+    assert_line '4 of 4 claims hold'
+    solution ch04 "$REPO/tests/exercises/ch04-for-loop.patch"
+    check ch04 "$claims"
+    assert_success
+    assert_line '4 of 4 claims hold'
+    solution ch04 "$REPO/$(scripts/variant path ch04-reap-once)"
+    check ch04 "$claims"
+    assert_failure
+    assert_line --regexp '^  does not hold +reaps 6 children that exit during one stop'
+    assert_line '3 of 4 claims hold'
+}
+
+@test "make check-ch05 fails a solution whose child keeps the listening socket on the restart claim" {
+    solution ch05 "$REPO/$(scripts/variant path ch05-child-keeps-listener)"
+    check ch05 "restart-after-kill fd-flat"
+    assert_failure
+    assert_line --regexp '^  does not hold +can be killed and started again on its port at once'
+    assert_line --regexp '^      observed: restarted at once on port [0-9]+: server: bind 127.0.0.1:[0-9]+: Address already in use$'
+    assert_line '1 of 2 claims hold'
+}
+
+@test "with LANG=zh_CN.UTF-8, make exercise-ch04 and make check-ch04 speak Chinese" {
+    LANG=zh_CN.UTF-8 make_run exercise-ch04
+    assert_output --partial '自己回收每个子进程'
+    LANG=zh_CN.UTF-8 check ch04 "reports-exit"
+    assert_failure
+    assert_line --regexp '^  不成立 +记录每个子进程如何结束'
+    assert_line "      阅读：$(chapter_dir ch04)/README.zh-CN.md，“3. 修改”"
+    assert_line '1 条论断中 0 条成立'
+}

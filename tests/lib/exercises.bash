@@ -1,0 +1,22 @@
+# Exercise mode under test: solutions written into a scratch exercises
+# folder (EXERCISES), never the reader's exercises/.
+
+# solution CH PATCH: EXERCISES/CH/server.cpp is chapter CH's own server.cpp
+# with PATCH applied: a solution written differently (tests/exercises/), or
+# a wrong one (a variant's patch). Without PATCH, the chapter's own file.
+solution() {
+    local dir
+    dir=$(chapter_dir "$1")
+    mkdir -p "$EXERCISES/$1/work/$dir"
+    cp "$REPO/$dir/server.cpp" "$EXERCISES/$1/work/$dir/server.cpp"
+    if [ -n "${2:-}" ]; then
+        patch --quiet --batch -p1 -d "$EXERCISES/$1/work" <"$2" || return 1
+    fi
+    cp "$EXERCISES/$1/work/$dir/server.cpp" "$EXERCISES/$1/server.cpp"
+}
+
+# check CH [CLAIMS]: make check-CH, on those claims only if CLAIMS is given.
+# A whole column takes a while (minutes under the sanitizers).
+check() {
+    CLAIMS=${2:-} MAKE_TIMEOUT=300 make_run "check-$1"
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bats
+# Exercise mode, every chapter in full: make check-chNN fails the untouched
+# starting file on exactly the claims the chapter's fix makes hold, passes
+# the chapter's own server.cpp and the solutions written differently
+# (tests/exercises/*.patch with "holds"), and fails each wrong one on the
+# claims it names (tests/exercises/ and the chapter's variants).
+
+load ../helpers
+load ../lib/audit
+load ../lib/exercises
+
+setup() {
+    export EXERCISES=$BATS_TEST_TMPDIR/exercises
+}
+
+# expected_failures CH: the claims that hold in CH but fail in the chapter
+# before: those the untouched file must fail.
+expected_failures() {
+    local before claim expected
+    before=$(for ((k = 1; k < ${#CHAPTERS[@]}; k++)); do [ "${CHAPTERS[k]}" = "$1" ] && echo "${CHAPTERS[k - 1]}"; done)
+    declare -A was=()
+    while read -r claim expected; do was[$claim]=$expected; done < <("$REPO/tests/matrix" column "$before")
+    while read -r claim expected; do
+        [ "$expected" = holds ] && [ "${was[$claim]:-}" = fails ] && echo "$claim"
+    done < <("$REPO/tests/matrix" column "$1")
+    return 0
+}
+
+# failed_claims: the claims the last check reported as not holding.
+failed_claims() {
+    local line sentence claim
+    while IFS= read -r line; do
+        [[ $line == '  does not hold  '* ]] || continue
+        sentence=${line#  does not hold  }
+        claim=$(grep -F "| $sentence |" "$REPO/tests/claims.txt" | awk '{ print $1 }')
+        echo "$claim"
+    done <<<"$output"
+}
+
+@test "every chapter's untouched exercise fails exactly the claims its fix makes hold, and the chapter's own server.cpp passes" {
+    local chapter expected
+    for chapter in "${CHAPTERS[@]:1}"; do
+        rm -rf "$EXERCISES"
+        make_run "exercise-$chapter"
+        check "$chapter"
+        assert_failure
+        expected=$(expected_failures "$chapter" | sort)
+        [ -n "$expected" ] || fail "$chapter: the matrix names no claim its fix makes hold"
+        # Claims that say nothing in the chapter before may fail too: only
+        # those the matrix says fail there are certain.
+        for claim in $expected; do
+            failed_claims | grep -qx "$claim" || fail "$chapter: the untouched file should fail $claim"$'\n'"$output"
+        done
+        solution "$chapter"
+        check "$chapter"
+        assert_success
+    done
+}
+
+@test "each solution written differently passes, and each wrong one fails on the claims it names" {
+    local patch chapter verdict claim
+    for patch in "$REPO"/tests/exercises/*.patch "$REPO"/ch*/variants/*.patch; do
+        chapter=${patch##*/}
+        [[ $patch == */variants/* ]] && chapter=$(basename "$(dirname "$(dirname "$patch")")")
+        chapter=${chapter%%-*}
+        # Variants that change common/ are not a reader's server.cpp.
+        grep -q '^+++ b/common/' "$patch" && continue
+        solution "$chapter" "$patch"
+        verdict=$(sed -n '2p' "$patch")
+        [[ $patch == */variants/* ]] && verdict=$(grep '^fails:' "$patch")
+        check "$chapter"
+        if [ "$verdict" = holds ]; then
+            assert_success
+        else
+            assert_failure
+            for claim in ${verdict#fails:}; do
+                failed_claims | grep -qx "$claim" || fail "${patch#"$REPO"/}: $claim should not hold"$'\n'"$output"
+            done
+        fi
+    done
+}
