@@ -17,7 +17,7 @@ read_chapters() {
 }
 read_chapters
 
-# chapter_dir CH: the folder of chapter CH (ch04 -> ch04-sigchld-handler).
+# chapter_dir CH: the folder of chapter CH (ch04 -> ch04-NAME).
 chapter_dir() {
     local dir
     for dir in "${CHAPTER_DIRS[@]}"; do

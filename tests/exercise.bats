@@ -27,7 +27,7 @@ setup() {
 
 @test "make check-ch04 on the untouched file names the claims ch03's server breaks, what was seen and where to read, and exits non-zero" {
     make_run exercise-ch04
-    check ch04 "echo reports-exit accept-interrupted"
+    run_check ch04 "echo reports-exit accept-interrupted"
     assert_failure
     assert_line --regexp '^  holds +echoes every byte back'
     assert_line --regexp '^  does not hold +logs how each child ended'
@@ -41,15 +41,15 @@ setup() {
 @test "make check-ch04 passes the chapter's own fix and one written differently, and fails one that reaps once per signal on the burst claim" {
     local claims="reports-exit reaps-burst accept-interrupted eintr-no-error"
     solution ch04
-    check ch04 "$claims"
+    run_check ch04 "$claims"
     assert_success
     assert_line '4 of 4 claims hold'
     solution ch04 "$REPO/tests/exercises/ch04-for-loop.patch"
-    check ch04 "$claims"
+    run_check ch04 "$claims"
     assert_success
     assert_line '4 of 4 claims hold'
     solution ch04 "$REPO/$(scripts/variant path ch04-reap-once)"
-    check ch04 "$claims"
+    run_check ch04 "$claims"
     assert_failure
     assert_line --regexp '^  does not hold +reaps 6 children that exit during one stop'
     assert_line '3 of 4 claims hold'
@@ -57,7 +57,7 @@ setup() {
 
 @test "make check-ch05 fails a solution whose child keeps the listening socket on the restart claim" {
     solution ch05 "$REPO/$(scripts/variant path ch05-child-keeps-listener)"
-    check ch05 "restart-after-kill fd-flat"
+    run_check ch05 "restart-after-kill fd-flat"
     assert_failure
     assert_line --regexp '^  does not hold +can be killed and started again on its port at once'
     assert_line --regexp '^      observed: restarted at once on port [0-9]+: server: bind 127.0.0.1:[0-9]+: Address already in use$'
@@ -67,7 +67,7 @@ setup() {
 @test "with LANG=zh_CN.UTF-8, make exercise-ch04 and make check-ch04 speak Chinese" {
     LANG=zh_CN.UTF-8 make_run exercise-ch04
     assert_output --partial '自己回收每个子进程'
-    LANG=zh_CN.UTF-8 check ch04 "reports-exit"
+    LANG=zh_CN.UTF-8 run_check ch04 "reports-exit"
     assert_failure
     assert_line --regexp '^  不成立 +记录每个子进程如何结束'
     assert_line "      阅读：$(chapter_dir ch04)/README.zh-CN.md，“3. 修改”"

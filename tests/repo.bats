@@ -15,17 +15,17 @@ shell_files() {
     return 0
 }
 
-@test "no shell function is defined in two files (but usage, each program's own usage line)" {
+@test "no shell function is defined in two files (but usage, each program's own, and the Bats hooks setup and teardown)" {
     local twice
-    twice=$(shell_files | xargs grep -HoE '^[A-Za-z_][A-Za-z_0-9]*\(\) \{' | grep -v ':usage() {$' |
+    twice=$(shell_files | xargs grep -HoE '^[A-Za-z_][A-Za-z_0-9]*\(\) \{' | grep -vE ':(usage|setup|teardown|setup_file|teardown_file)\(\) \{$' |
         sed 's/() {$//' | awk -F: '{ files[$2] = files[$2] " " $1; n[$2]++ } END { for (f in n) if (n[f] > 1) print f ":" files[f] }')
     [ -z "$twice" ] || fail "defined more than once: $twice"
 }
 
-@test "the chapter folders are named in chapters.txt and nowhere else but the Markdown files" {
+@test "the chapter folders are named in chapters.txt and nowhere else but prose (Markdown, patch headers, the exercise tasks)" {
     local dir found
     for dir in "${CHAPTER_DIRS[@]}"; do
-        found=$(cd "$REPO" && git grep -lF "$dir" -- . ':!*.md' ':!chapters.txt' ':!*.patch' ':!tests/mutants.txt' || true)
+        found=$(cd "$REPO" && git grep -lF "$dir" -- . ':!*.md' ':!chapters.txt' ':!*.patch' ':!tests/mutants.txt' ':!scripts/exercise-tasks.txt' || true)
         [ -z "$found" ] || fail "$dir is written out in: $found"
     done
 }

@@ -15,8 +15,8 @@ solution() {
     cp "$EXERCISES/$1/work/$dir/server.cpp" "$EXERCISES/$1/server.cpp"
 }
 
-# check CH [CLAIMS]: make check-CH, on those claims only if CLAIMS is given.
+# run_check CH [CLAIMS]: make check-CH, on those claims only if CLAIMS is given.
 # A whole column takes a while (minutes under the sanitizers).
-check() {
+run_check() {
     CLAIMS=${2:-} MAKE_TIMEOUT=300 make_run "check-$1"
 }

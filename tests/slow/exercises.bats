@@ -42,7 +42,7 @@ failed_claims() {
     for chapter in "${CHAPTERS[@]:1}"; do
         rm -rf "$EXERCISES"
         make_run "exercise-$chapter"
-        check "$chapter"
+        run_check "$chapter"
         assert_failure
         expected=$(expected_failures "$chapter" | sort)
         [ -n "$expected" ] || fail "$chapter: the matrix names no claim its fix makes hold"
@@ -52,7 +52,7 @@ failed_claims() {
             failed_claims | grep -qx "$claim" || fail "$chapter: the untouched file should fail $claim"$'\n'"$output"
         done
         solution "$chapter"
-        check "$chapter"
+        run_check "$chapter"
         assert_success
     done
 }
@@ -68,7 +68,7 @@ failed_claims() {
         solution "$chapter" "$patch"
         verdict=$(sed -n '2p' "$patch")
         [[ $patch == */variants/* ]] && verdict=$(grep '^fails:' "$patch")
-        check "$chapter"
+        run_check "$chapter"
         if [ "$verdict" = holds ]; then
             assert_success
         else
