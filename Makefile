@@ -154,7 +154,7 @@ build/bench/subreaper: build/tools/subreaper
 # ---------------------------------------------------------------- docs
 
 # make diff, make diff-chNN: scripts/chapter-diff. make demo-chNN: scripts/demo
-# (ch05's demo shows ch04 beside it).
+# (the demos of ch05 and ch06 show the chapter before beside them).
 DIFFS := $(addprefix diff-,$(CHAPTERS))
 DEMOS := $(addprefix demo-,$(CHAPTERS))
 .PHONY: diff $(DIFFS) $(DEMOS)
@@ -165,6 +165,7 @@ $(DIFFS): diff-%:
 $(DEMOS): demo-%: % $(TOOLS)
 	@scripts/demo $*
 demo-ch05: ch04
+demo-ch06: ch05
 
 # ---------------------------------------------------------------- clean
 

@@ -163,20 +163,19 @@ int main(int argc, char* argv[]) {
     // SIGCHLD blocked so that the handler does not reap them first.
     close(listen_fd);
     sigprocmask(SIG_BLOCK, &child_exits, nullptr);
-    log_line("stopping: no new clients, SIGTERM to each child");
+    int serving = 0;
     for (const pid_t child : children) {
         if (child != 0) {
             kill(child, SIGTERM);
             kill(child, SIGCONT);  // a stopped child takes SIGTERM only once continued
+            ++serving;
         }
     }
-    int ended = 0;
+    log_line("stopping: no new clients; SIGTERM to the %d children still serving", serving);
     int status = 0;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, 0)) > 0) {
+    while ((pid = waitpid(-1, &status, 0)) > 0)
         log_child_status(pid, status);
-        ++ended;
-    }
-    log_line("stopped; %d children ended with the server", ended);
+    log_line("stopped: every child reaped");
     return 0;
 }

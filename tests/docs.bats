@@ -246,21 +246,20 @@ EOF
 > sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
 > close(listen_fd);
 > sigprocmask(SIG_BLOCK, &child_exits, nullptr);
-> log_line("stopping: no new clients, SIGTERM to each child");
+> int serving = 0;
 > for (const pid_t child : children) {
 > if (child != 0) {
 > kill(child, SIGTERM);
 > kill(child, SIGCONT);
+> ++serving;
 > }
 > }
-> int ended = 0;
+> log_line("stopping: no new clients; SIGTERM to the %d children still serving", serving);
 > int status = 0;
 > pid_t pid;
-> while ((pid = waitpid(-1, &status, 0)) > 0) {
+> while ((pid = waitpid(-1, &status, 0)) > 0)
 > log_child_status(pid, status);
-> ++ended;
-> }
-> log_line("stopped; %d children ended with the server", ended);
+> log_line("stopped: every child reaped");
 > return 0;
 EOF
 }

@@ -35,9 +35,10 @@ still_running() {
 }
 
 # claim_stops_on_term SERVER: with 3 clients connected, SIGTERM to the
-# server: within a second it exits with status 0 and no child is left (none
-# handed to a new parent), each client's connection is closed (its side is
-# in CLOSE_WAIT), and a new server can bind the port at once.
+# server: within a second it exits with status 0, having reaped each of its
+# 3 children itself (its log says how each ended: none is left to a new
+# parent), each client's connection is closed (its side is in CLOSE_WAIT),
+# and a new server can bind the port at once.
 claim_stops_on_term() {
     local children port=
     serve "$1" || return 2
@@ -50,6 +51,11 @@ claim_stops_on_term() {
         return 1
     fi
     [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS"; return 1; }
+    local child
+    for child in $children; do
+        grep -q "reaped child $child: " "$LOG" ||
+            { observe "child $child ended, but the server never reaped it (no 'reaped child $child' line)"; return 1; }
+    done
     poll 1 count_is 3 client_close_wait "$port" ||
         { observe "$(client_close_wait "$port") of 3 clients saw their connection closed"; return 1; }
     serve "$1" "$port" || { observe "the port is not free: $(head -n 1 "$ERR")"; return 1; }

@@ -55,14 +55,15 @@ load ../lib/audit
     assert_equal "$(grep -cE "^ *[0-9]+ +$reaper S +\./ch05/server 0 127\.0\.0\.1$" <<<"$ch05")" 3
     assert_equal "$(grep -cxF 'A| still there?' <<<"$ch05")" 1
     # ch06: each child killed by SIGTERM and reaped by the server, the
-    # count, exit status 0; ps lists the three children before the kill and
+    # count of them, exit status 0; ps lists the three children before the kill and
     # none after it; D's connection is closed.
     assert_equal "$(grep -cE '^server\| \[[0-9]+\] reaped child [0-9]+: killed by signal 15$' <<<"$ch06")" 3
-    assert_line --regexp '^server\| \[[0-9]+\] stopped; 3 children ended with the server$'
+    assert_line --regexp '^server\| \[[0-9]+\] stopping: no new clients; SIGTERM to the 3 children still serving$'
     assert_equal "$(grep -cE '^ *[0-9]+ +[0-9]+ [A-Z]+ +\./ch06/server ' <<<"$ch06")" 3
     assert_line --regexp '^D\| client: the server closed the connection after echoing 0 of 13 bytes$'
     # A new ch06 listens on the same port, then stops idle; both exit 0.
     assert_equal "$(demo_ports | sed -n '2,3p' | uniq | wc -l)" 1
-    assert_line --regexp '^server\| \[[0-9]+\] stopped; 0 children ended with the server$'
+    assert_line --regexp '^server\| \[[0-9]+\] stopping: no new clients; SIGTERM to the 0 children still serving$'
+    assert_equal "$(grep -cE '^server\| \[[0-9]+\] stopped: every child reaped$' <<<"$ch06")" 2
     assert_equal "$(grep -cxF "# the server's exit status: 0" <<<"$ch06")" 2
 }
