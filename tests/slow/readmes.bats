@@ -1,0 +1,14 @@
+#!/usr/bin/env bats
+# Every shell block of every README runs as a reader pastes it, and prints
+# what the README shows (tests/doctest says how the run differs from a
+# reader's: 127.0.0.1, a port the kernel picks, pids set aside).
+
+load ../helpers
+
+@test "every shell block of every README runs as pasted and prints what the README shows" {
+    local readmes
+    readmes=$(cd "$REPO" && git ls-files '*README*.md')
+    # shellcheck disable=SC2086
+    run timeout 1200 "$REPO/tests/doctest" $readmes
+    assert_success
+}
