@@ -51,11 +51,7 @@ claim_stops_on_term() {
         return 1
     fi
     [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS"; return 1; }
-    local child
-    for child in $children; do
-        grep -q "reaped child $child: " "$LOG" ||
-            { observe "child $child ended, but the server never reaped it (no 'reaped child $child' line)"; return 1; }
-    done
+    reaped_by_server $children || return 1
     poll 1 count_is 3 client_close_wait "$port" ||
         { observe "$(client_close_wait "$port") of 3 clients saw their connection closed"; return 1; }
     serve "$1" "$port" || { observe "the port is not free: $(head -n 1 "$ERR")"; return 1; }
@@ -63,7 +59,8 @@ claim_stops_on_term() {
 
 # claim_stops_on_ctrl_c SERVER: with 2 clients connected, SIGINT to the
 # server's whole process group, as Ctrl+C in its terminal sends it: the
-# server exits with status 0 and leaves no process behind.
+# server exits with status 0, having reaped both children itself, and
+# leaves no process behind.
 claim_stops_on_ctrl_c() {
     local children
     serve "$1" || return 2
@@ -75,6 +72,16 @@ claim_stops_on_ctrl_c() {
         return 1
     fi
     [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS$( ((STATUS > 128)) && echo " (killed by signal $((STATUS - 128)))")"; return 1; }
+    reaped_by_server $children
+}
+
+# reaped_by_server PIDS: the server's log says how each of PIDS ended.
+reaped_by_server() {
+    local child
+    for child in "$@"; do
+        grep -q "reaped child $child: " "$LOG" ||
+            { observe "child $child ended, but the server never reaped it (no 'reaped child $child' line)"; return 1; }
+    done
 }
 
 # claim_stops_idle SERVER: no client: SIGTERM, and the server exits with
