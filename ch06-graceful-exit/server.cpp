@@ -2,6 +2,7 @@
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <netinet/in.h>
@@ -26,19 +27,15 @@ namespace {
 std::vector<pid_t> children;
 
 void remember_child(pid_t pid) {
-    for (pid_t& slot : children) {
-        if (slot == 0) {
-            slot = pid;
-            return;
-        }
-    }
-    children.push_back(pid);
+    const auto free_slot = std::find(children.begin(), children.end(), 0);
+    if (free_slot != children.end())
+        *free_slot = pid;
+    else
+        children.push_back(pid);
 }
 
 void forget_child(pid_t pid) {
-    for (pid_t& slot : children)
-        if (slot == pid)
-            slot = 0;
+    std::replace(children.begin(), children.end(), pid, 0);
 }
 
 // Signals do not queue: one SIGCHLD may stand for several exited children,

@@ -30,12 +30,14 @@ harness_tmp() {
 # ---------------------------------------------------------------- waiting
 
 # poll SECONDS COMMAND...: runs COMMAND until it succeeds (status 0) or
-# SECONDS (0.3 and the like allowed) have passed (status 1). It looks again
-# after 5 ms at first, then every 20 ms: most conditions come true quickly.
+# SECONDS (0.3 and the like allowed) have passed (status 1), times
+# TIME_SCALE if set (make SANITIZE=... sets it: sanitized programs are
+# several times slower). It looks again after 5 ms at first, then every
+# 20 ms: most conditions come true quickly.
 poll() {
     local limit_us start_us now_us tries
     microseconds "$1"
-    limit_us=$MICROSECONDS
+    limit_us=$((MICROSECONDS * ${TIME_SCALE:-1}))
     shift
     start_us=${EPOCHREALTIME/./}
     tries=$((limit_us / 5000 + 2))

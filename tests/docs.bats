@@ -189,22 +189,19 @@ EOF
 @test "ch05 -> ch06 adds the stop: a flag set by SIGTERM and SIGINT, pselect() to wait for it, the children tracked, reset in each child, and ended and reaped at the stop, and changes no other code" {
     run -0 code_diff 5
     assert_output - <<'EOF'
+> #include <algorithm>
 > #include <sys/select.h>
 > #include <vector>
 > std::vector<pid_t> children;
 > void remember_child(pid_t pid) {
-> for (pid_t& slot : children) {
-> if (slot == 0) {
-> slot = pid;
-> return;
-> }
-> }
+> const auto free_slot = std::find(children.begin(), children.end(), 0);
+> if (free_slot != children.end())
+> *free_slot = pid;
+> else
 > children.push_back(pid);
 > }
 > void forget_child(pid_t pid) {
-> for (pid_t& slot : children)
-> if (slot == pid)
-> slot = 0;
+> std::replace(children.begin(), children.end(), pid, 0);
 > }
 < while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 > while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {

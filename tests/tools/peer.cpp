@@ -57,7 +57,10 @@ namespace {
 }
 
 [[noreturn]] void usage() {
-    std::fputs("usage: peer reset|vanish HOST PORT | peer flood N BYTES HOST PORT | peer trickle BYTES HOST PORT | peer mangle\n", stderr);
+    std::fputs(
+        "usage: peer reset|vanish HOST PORT | peer flood N BYTES HOST PORT\n"
+        "       peer trickle BYTES HOST PORT | peer mangle\n",
+        stderr);
     std::exit(2);
 }
 
