@@ -1,8 +1,8 @@
 # Claims about the echo itself: every byte comes back, from every chapter,
 # whatever the client does.
 
-# claim_echo SERVER: 256 KiB of random bytes come back unchanged (sixteen
-# times the 4 KiB read buffer), and the client's numbered messages too.
+# claim_echo SERVER: 256 KiB of random bytes come back unchanged (64 times
+# the 4 KiB read buffer), and the client's numbered messages too.
 claim_echo() {
     serve "$1" || return 2
     head -c 262144 /dev/urandom >"$(harness_tmp)/random.in"
