@@ -68,6 +68,7 @@ failed_claims() {
         solution "$chapter" "$patch"
         verdict=$(sed -n '2p' "$patch")
         [[ $patch == */variants/* ]] && verdict=$(grep '^fails:' "$patch")
+        [ "$verdict" = "fails:" ] && verdict=holds # a variant that fails no claim
         run_check "$chapter"
         if [ "$verdict" = holds ]; then
             assert_success
