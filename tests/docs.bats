@@ -338,3 +338,15 @@ EOF
         assert_equal "$(sed '1d;$d' <<<"$output")" "$expected"
     done
 }
+
+@test "every chapter README, in both languages, links the glossary, has the book's code run, and names no seed, build/tests, /tmp/x or ../shared" {
+    local readme found
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        for readme in "$REPO/$dir/README.md" "$REPO/$dir/README.zh-CN.md"; do
+            grep -qE 'README\.md#glossary|README\.zh-CN\.md#术语表' "$readme" || fail "${readme#"$REPO"/}: no link to the glossary"
+            grep -qE "^### (The book's code, run|书中的代码，跑一跑)" "$readme" || fail "${readme#"$REPO"/}: no box on the book's code"
+        done
+    done
+    found=$(cd "$REPO" && grep -rlE 'seed|种子|build/tests/|/tmp/x|\.\./shared' --include='README*.md' --exclude-dir=build --exclude-dir=exercises . || true)
+    [ -z "$found" ] || fail "READMEs naming what a reader does not have: $found"
+}
