@@ -121,6 +121,15 @@ $(EXERCISE_TARGETS): exercise-%:
 $(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) | setup
 	@scripts/exercise check $*
 
+# ---------------------------------------------------------------- mutants
+
+# make mutants: tests/mutants.txt's realistic mistakes, each applied to a
+# copy of the tree and run against the suite; a table and "killed N of M".
+# make mutants MUTANTS="--slow --only NAME" passes options (scripts/mutants).
+.PHONY: mutants
+mutants: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS)
+	scripts/mutants $(MUTANTS)
+
 # ---------------------------------------------------------------- lint
 
 LINT_SOURCES := $(sort $(wildcard common/*.cpp common/*.hpp $(addsuffix /*.cpp,$(CHAPTER_DIRS)) tools/*.cpp tests/tools/*.cpp))

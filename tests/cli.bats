@@ -86,11 +86,12 @@ load lib/peers
     misuse "$server" "bad port: 99999999999999999999 (want a number from 0 to 65535)" 99999999999999999999
 }
 
-@test "the client rejects out-of-range counts, a NaN interval, a missing value and --stdin with --repeat, with usage and exit 2" {
+@test "the client rejects out-of-range counts, a NaN or two-point interval, a missing value and --stdin with --repeat, with usage and exit 2" {
     # client.cpp is the same file in every chapter: ch05's stands for all.
     misuse "$CLIENT" "bad number of connections: 1001 (want 1 to 1000)" -c 1001
     misuse "$CLIENT" "bad repeat count: 0 (want 1 to 1000000)" -r 0
     misuse "$CLIENT" "bad interval: nan (want seconds, 0 to 3600)" -i nan
+    misuse "$CLIENT" "bad interval: 1.2.3 (want seconds, 0 to 3600)" -i 1.2.3
     misuse "$CLIENT" "-r needs a value" -r
     misuse "$CLIENT" "bad port:  (want a number from 1 to 65535)" 127.0.0.1 ""
     misuse "$CLIENT" "--stdin and --repeat do not go together" --stdin -r 2
@@ -112,4 +113,12 @@ load lib/peers
     run -1 --separate-stderr timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     assert_output --partial 'sent: message 1 of 1'
     [[ $stderr == "client: "*"echo differs"* ]] || fail "stderr: $stderr"
+}
+
+@test "the client exits 1, saying the server closed the connection, when it closes before echoing" {
+    start_background hangup "$PEER" hangup
+    wait_until 2 grep -qs ' listening on ' "$BATS_TEST_TMPDIR/hangup.out"
+    PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/hangup.out")
+    run -1 --separate-stderr timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
+    [[ $stderr == "client: the server closed the connection after echoing 0 of "*" bytes" ]] || fail "stderr: $stderr"
 }

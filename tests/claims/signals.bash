@@ -143,17 +143,31 @@ child_exits_while_waiting() {
 }
 
 # claim_child_survives_signals SERVER: the process serving a client is sent
-# SIGCHLD again and again while it echoes 16 MiB to a client whose receive
-# window is 4 KiB, so that signals interrupt its reads and its blocked
-# writes: every byte still comes back (read and write loops retry).
+# SIGCHLD while it waits to read, and again and again while it echoes
+# 16 MiB to a client whose receive window is 4 KiB, so that signals
+# interrupt its reads and its blocked writes: every byte still comes back
+# (read and write loops retry).
 claim_child_survives_signals() {
-    local serving out n=0
+    local serving out n=0 k
     out=$(harness_tmp)/trickle.out
     serve "$1" || return 2
+    open_client idle
+    feed idle $'hello\n'
+    wait_until 2 client_got idle hello || return 2
+    serving=$(serving_process)
+    for k in 1 2 3; do
+        kill -CHLD "$serving"
+        nap 0.01
+    done
+    feed idle $'again\n'
+    poll 2 client_got idle again ||
+        { observe "interrupted while waiting to read, the serving process dropped its client"; return 1; }
+    end_feed idle
     "$PEER" trickle 16777216 127.0.0.1 "$PORT" >"$out" 2>&1 3>&- 4>&- &
     local peer=$!
     CLIENTS+=("$peer")
     wait_until 2 more_than 0 sockets established "$PORT" || return 2
+    wait_until 2 gone "$(client_pid idle)" || return 2
     serving=$(serving_process)
     while ((n++ < 20000)) && alive "$peer"; do
         kill -CHLD "$serving" 2>/dev/null || break

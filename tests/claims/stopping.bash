@@ -93,3 +93,23 @@ claim_stops_idle() {
     server_exit_status 1 || { observe "still running a second after SIGTERM"; return 1; }
     [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS$( ((STATUS > 128)) && echo " (killed by signal $((STATUS - 128)))")"; return 1; }
 }
+
+# claim_stops_with_stopped_child SERVER: one of 2 children is stopped
+# (SIGSTOP) when SIGTERM comes: the server still ends it, reaps both and
+# exits with status 0 within a second.
+claim_stops_with_stopped_child() {
+    local children child
+    serve "$1" || return 2
+    connect_clients 2 || return 2
+    children=$(child_pids "$SERVER_PID")
+    child=${children%%$'\n'*}
+    kill -STOP "$child"
+    wait_until 2 stopped "$child" || return 2
+    kill -TERM "$SERVER_PID"
+    if ! server_exit_status 1; then
+        observe "a second after SIGTERM, still running: $(still_running "$SERVER_PID" $children | tr '\n' ' ')"
+        return 1
+    fi
+    [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS"; return 1; }
+    reaped_by_server $children
+}

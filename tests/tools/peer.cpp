@@ -24,11 +24,17 @@
 //          flood with one connection whose receive buffer is 4 KiB: the
 //          server's writes fill it and block, again and again, so a signal
 //          sent to the serving process meanwhile interrupts a write.
+//        peer idle-reset HOST PORT
+//          Connects, sends "hello\n" and reads its echo, prints "echoed",
+//          waits 100 ms (the server is back in read()), and closes with a
+//          reset: the server's read() fails with ECONNRESET.
 //        peer mangle
 //          A server on 127.0.0.1, port chosen by the kernel: prints
 //          "[PID] listening on 127.0.0.1:PORT", serves one connection,
 //          and sends back what it reads with the first byte of each read
 //          changed: an echo that is wrong, for the client to notice.
+//        peer hangup
+//          The same server, which reads once and closes without an echo.
 //
 // The client in the chapters stays the book's client; these behaviours belong
 // to the tests.
@@ -58,8 +64,8 @@ namespace {
 
 [[noreturn]] void usage() {
     std::fputs(
-        "usage: peer reset|vanish HOST PORT | peer flood N BYTES HOST PORT\n"
-        "       peer trickle BYTES HOST PORT | peer mangle\n",
+        "usage: peer reset|vanish|idle-reset HOST PORT | peer flood N BYTES HOST PORT\n"
+        "       peer trickle BYTES HOST PORT | peer mangle | peer hangup\n",
         stderr);
     std::exit(2);
 }
@@ -255,7 +261,17 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
     return 0;
 }
 
-int mangle() {
+int idle_reset(const char* host, const char* port) {
+    const int fd = connect_ipv4(host, port);
+    hello(fd);
+    pause_ms(100);
+    close_with_reset(fd);
+    return 0;
+}
+
+// serve_one(CHANGE): the mangle and hangup servers: one connection, whose
+// reads are sent back changed (CHANGE true) or not at all.
+int serve_one(bool change) {
     const int listener = socket(AF_INET, SOCK_STREAM, 0);
     if (listener < 0)
         fail("socket");
@@ -275,6 +291,8 @@ int mangle() {
     for (;;) {
         const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
         if (got <= 0)
+            return 0;
+        if (!change)
             return 0;
         buffer[0] = static_cast<char>(buffer[0] ^ 1);
         send_all(fd, buffer, static_cast<size_t>(got));
@@ -296,7 +314,11 @@ int main(int argc, char* argv[]) {
         return flood(count, bytes, argv[4], argv[5]);
     }
     if (argc == 2 && std::strcmp(argv[1], "mangle") == 0)
-        return mangle();
+        return serve_one(true);
+    if (argc == 2 && std::strcmp(argv[1], "hangup") == 0)
+        return serve_one(false);
+    if (argc == 4 && std::strcmp(argv[1], "idle-reset") == 0)
+        return idle_reset(argv[2], argv[3]);
     if (argc == 5 && std::strcmp(argv[1], "trickle") == 0) {
         const long bytes = std::atol(argv[2]);
         if (bytes < 0 || bytes > (64L << 20))
