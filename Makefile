@@ -28,7 +28,7 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 # tests (poll, lib/harness.bash) is 4 times as long.
 CLIENT_TIMEOUT ?= 60
 TIME_SCALE ?= 4
-export CLIENT_TIMEOUT TIME_SCALE
+export CLIENT_TIMEOUT TIME_SCALE SANITIZE
 endif
 
 .PHONY: all FORCE

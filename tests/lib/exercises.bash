@@ -18,5 +18,5 @@ solution() {
 # run_check CH [CLAIMS]: make check-CH, on those claims only if CLAIMS is given.
 # A whole column takes a while (minutes under the sanitizers).
 run_check() {
-    CLAIMS=${2:-} MAKE_TIMEOUT=300 make_run "check-$1"
+    CLAIMS=${2:-} MAKE_TIMEOUT=$((300 * ${TIME_SCALE:-1})) make_run "check-$1"
 }
