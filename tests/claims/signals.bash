@@ -169,10 +169,14 @@ claim_child_survives_signals() {
     wait_until 2 more_than 0 sockets established "$PORT" || return 2
     wait_until 2 gone "$(client_pid idle)" || return 2
     serving=$(serving_process)
-    while ((n++ < 20000)) && alive "$peer"; do
+    # Signals for as long as the echo lasts, 3 s at most (it takes well
+    # under one); then the client has its bytes, or waits for lost ones.
+    local until=$((${EPOCHREALTIME/./} + 3000000 * ${TIME_SCALE:-1}))
+    while ((n++ < 20000)) && alive "$peer" && ((${EPOCHREALTIME/./} < until)); do
         kill -CHLD "$serving" 2>/dev/null || break
         nap 0.0005
     done
+    poll 2 gone "$peer" || { observe "after $n signals the client still waits for its echo: bytes were lost"; return 1; }
     wait "$peer" || { observe "the client failed after $n signals: $(tail -n 1 "$out")"; return 1; }
     local k sent received count
     read -r k sent received count <"$out"
