@@ -35,6 +35,15 @@ chapter_fix() {
     return 1
 }
 
+# chapter_before CH: the chapter before CH (ch04 -> ch03), if any.
+chapter_before() {
+    local k
+    for ((k = 1; k < ${#CHAPTERS[@]}; k++)); do
+        [ "${CHAPTERS[k]}" = "$1" ] && { echo "${CHAPTERS[k - 1]}"; return 0; }
+    done
+    return 1
+}
+
 # chapters_from CH: chapter CH and every chapter after it (ch03 -> ch03 ch04 ...).
 chapters_from() {
     local chapter on=

@@ -7,10 +7,6 @@ load helpers
 load lib/audit
 load lib/exercises
 
-setup() {
-    export EXERCISES=$BATS_TEST_TMPDIR/exercises
-}
-
 @test "make exercise-ch04 copies ch03's server.cpp into exercises/ch04/ and prints the task; it never overwrites the reader's file" {
     make_run exercise-ch04
     assert_success

@@ -1,6 +1,11 @@
 # Exercise mode under test: solutions written into a scratch exercises
 # folder (EXERCISES), never the reader's exercises/.
 
+# Each test's exercises folder is its own.
+setup() {
+    export EXERCISES=$BATS_TEST_TMPDIR/exercises
+}
+
 # solution CH PATCH: EXERCISES/CH/server.cpp is chapter CH's own server.cpp
 # with PATCH applied: a solution written differently (tests/exercises/), or
 # a wrong one (a variant's patch). Without PATCH, the chapter's own file.

@@ -9,15 +9,11 @@ load ../helpers
 load ../lib/audit
 load ../lib/exercises
 
-setup() {
-    export EXERCISES=$BATS_TEST_TMPDIR/exercises
-}
-
 # expected_failures CH: the claims that hold in CH but fail in the chapter
 # before: those the untouched file must fail.
 expected_failures() {
     local before claim expected
-    before=$(for ((k = 1; k < ${#CHAPTERS[@]}; k++)); do [ "${CHAPTERS[k]}" = "$1" ] && echo "${CHAPTERS[k - 1]}"; done)
+    before=$(chapter_before "$1")
     declare -A was=()
     while read -r claim expected; do was[$claim]=$expected; done < <("$REPO/tests/matrix" column "$before")
     while read -r claim expected; do
