@@ -40,6 +40,22 @@ build/flags: FORCE
 	@mkdir -p build
 	@echo '$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(LDFLAGS)' > $@
 
+# The servers are linked as static PIEs: a process with fewer mappings
+# forks faster, and a fork per client is most of what a fork server costs
+# (bench/README.md, "Fork cost and the address space"). The clients, which
+# never fork, are linked as usual. Sanitizers need the shared runtime, and a
+# machine without the static C library (Fedora's glibc-static) gets the
+# usual link too: build/server-ldflags holds what this compiler can do.
+SERVER_LDFLAGS ?= -static-pie
+ifneq ($(SANITIZE),)
+SERVER_LDFLAGS :=
+endif
+build/server-ldflags: build/flags
+	@printf 'int main() {}\n' | $(CXX) -x c++ - $(SERVER_LDFLAGS) -o build/link-probe 2>/dev/null && \
+	    echo '$(SERVER_LDFLAGS)' > $@ || \
+	    { echo 'note: $(CXX) cannot link $(SERVER_LDFLAGS): the servers are linked like the clients' >&2; : > $@; }
+	@rm -f build/link-probe
+
 build/%.o: %.cpp build/flags
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
@@ -52,6 +68,11 @@ CHAPTERS     := $(foreach c,$(CHAPTER_DIRS),$(firstword $(subst -, ,$(c))))
 COMMON       := $(patsubst common/%.cpp,build/common/%.o,$(wildcard common/*.cpp))
 PROGRAMS     := $(foreach c,$(CHAPTERS),$(c)/server $(c)/client)
 
+# common/ as an archive: a program takes only the objects it calls.
+build/libcommon.a: $(COMMON)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 .PHONY: chapters $(CHAPTERS)
 chapters: $(PROGRAMS)
 
@@ -60,10 +81,13 @@ chapters: $(PROGRAMS)
 # applied: build/variants/chNN-NAME/server (scripts/variant).
 define chapter
 $(1): $(1)/server $(1)/client
-$(1)/%: build/$(2)/%.o $(COMMON)
+$(1)/server: build/$(2)/server.o build/libcommon.a build/server-ldflags
+	@mkdir -p $$(dir $$@)
+	$$(CXX) $$(CXXFLAGS) $$(LDFLAGS) $$(filter-out build/server-ldflags,$$^) $$(file <build/server-ldflags) -o $$@
+$(1)/client: build/$(2)/client.o build/libcommon.a
 	@mkdir -p $$(dir $$@)
 	$$(CXX) $$(CXXFLAGS) $$(LDFLAGS) $$^ -o $$@
-build/variants/$(1)-%/server: $(2)/variants/%.patch build/$(2)/server.o $(COMMON) scripts/variant | setup
+build/variants/$(1)-%/server: $(2)/variants/%.patch build/$(2)/server.o build/libcommon.a build/server-ldflags scripts/variant | setup
 	@scripts/variant build $(1)-$$*
 VARIANTS += $(patsubst $(2)/variants/%.patch,$(1)-%,$(wildcard $(2)/variants/*.patch))
 endef
