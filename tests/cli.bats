@@ -122,3 +122,17 @@ load lib/peers
     run -1 --separate-stderr timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     [[ $stderr == "client: the server closed the connection after echoing 0 of "*" bytes" ]] || fail "stderr: $stderr"
 }
+
+@test "subreaper --usage writes the CPU time and page faults of the processes it reaped, in microseconds" {
+    local usage=$BATS_TEST_TMPDIR/usage
+    run -0 "$REPO/build/tools/subreaper" --usage "$usage" sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i + 1)); done'
+    run -0 cat "$usage"
+    assert_output --regexp '^cpu_us=[0-9]+ faults=[0-9]+$'
+    # 100,000 turns of a shell loop take tens of milliseconds of CPU.
+    (($(sed 's/cpu_us=\([0-9]*\).*/\1/' "$usage") > 10000)) || fail "$output"
+}
+
+@test "subreaper without a command prints its usage and exits 2" {
+    run -2 "$REPO/build/tools/subreaper" --usage
+    assert_output "usage: subreaper [--keep-group] [--usage FILE] COMMAND [ARG...]"
+}

@@ -1,7 +1,7 @@
 // subreaper: runs a command so that none of its descendants can outlive the
 // test that started it, and none is ever left a zombie.
 //
-// usage: subreaper [--keep-group] COMMAND [ARG...]
+// usage: subreaper [--keep-group] [--usage FILE] COMMAND [ARG...]
 //
 // It marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER): when the
 // command dies, its orphaned children become this process's children instead
@@ -16,12 +16,18 @@
 // caller's process group, so Ctrl-C reaches it as usual; a stop signal is
 // passed on to the command alone. Once the command has exited, descendants
 // still running after 5 s are killed and the exit status is 125.
+//
+// --usage FILE (make bench): on its way out it writes to FILE the CPU time
+// and minor page faults of every descendant it and they reaped, in
+// microseconds, not the 10 ms ticks of /proc/PID/stat:
+//   cpu_us=1234567 faults=8910
 
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,16 +70,38 @@ int kill_children() {
     return killed;
 }
 
+// Writes "cpu_us=N faults=N" of the reaped descendants to path.
+bool write_usage(const char* path) {
+    rusage children{};
+    getrusage(RUSAGE_CHILDREN, &children);
+    const long cpu_us = (children.ru_utime.tv_sec + children.ru_stime.tv_sec) * 1000000L + children.ru_utime.tv_usec +
+                        children.ru_stime.tv_usec;
+    FILE* file = std::fopen(path, "w");
+    if (file == nullptr)
+        return false;
+    std::fprintf(file, "cpu_us=%ld faults=%ld\n", cpu_us, children.ru_minflt);
+    return std::fclose(file) == 0;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
-    if (argc > 1 && std::strcmp(argv[1], "--keep-group") == 0) {
-        keep_group = 1;
-        --argc;
-        ++argv;
+    const char* usage_file = nullptr;
+    for (;;) {
+        if (argc > 1 && std::strcmp(argv[1], "--keep-group") == 0) {
+            keep_group = 1;
+            --argc;
+            ++argv;
+        } else if (argc > 2 && std::strcmp(argv[1], "--usage") == 0) {
+            usage_file = argv[2];
+            argc -= 2;
+            argv += 2;
+        } else {
+            break;
+        }
     }
-    if (argc < 2) {
-        std::fputs("usage: subreaper [--keep-group] COMMAND [ARG...]\n", stderr);
+    if (argc < 2 || argv[1][0] == '-') {
+        std::fputs("usage: subreaper [--keep-group] [--usage FILE] COMMAND [ARG...]\n", stderr);
         return 2;
     }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
@@ -147,5 +175,7 @@ int main(int argc, char* argv[]) {
         if (stopping)
             kill(-command, SIGKILL);
     }
+    if (usage_file != nullptr && !write_usage(usage_file))
+        std::fprintf(stderr, "subreaper: %s: %s\n", usage_file, std::strerror(errno));
     return killed_leftovers ? 125 : exit_code;
 }
