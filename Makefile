@@ -7,7 +7,8 @@
 # make diff-ch04    one step: the diff that turns ch03 into ch04
 # make demo-ch03    chapter 3's experiment in one terminal
 # make lint         clang-format, cppcheck and clang-tidy, all clean
-# make bench        ch01 and ch05 under load (bench/README.md)
+# make bench        what a process costs: speed, memory, fork (bench/README.md)
+# make bench-quick  the same in one short round, for a look
 # make clean        remove everything the build made
 # make CXX=clang++ ...                   the same with clang
 # make SANITIZE=address,undefined test   the same with sanitizers
@@ -50,7 +51,10 @@ SERVER_LDFLAGS ?= -static-pie
 ifneq ($(SANITIZE),)
 SERVER_LDFLAGS :=
 endif
-build/server-ldflags: build/flags
+build/server-ldflags.wanted: FORCE
+	@mkdir -p build
+	@echo '$(SERVER_LDFLAGS)' | cmp -s - $@ || echo '$(SERVER_LDFLAGS)' > $@
+build/server-ldflags: build/flags build/server-ldflags.wanted
 	@printf 'int main() {}\n' | $(CXX) -x c++ - $(SERVER_LDFLAGS) -o build/link-probe 2>/dev/null && \
 	    echo '$(SERVER_LDFLAGS)' > $@ || \
 	    { echo 'note: $(CXX) cannot link $(SERVER_LDFLAGS): the servers are linked like the clients' >&2; : > $@; }
@@ -163,25 +167,49 @@ lint:
 
 # ---------------------------------------------------------------- bench
 
-# bench/run puts two loads (short requests, slow clients) on ch01, ch05, a
-# minimal C fork server, socat and tcpserver. It runs copies under
-# build/bench/, so that a running bench is never taken for a test's leftover.
+# bench/run: fork floors, two loads (short requests, slow clients), the
+# think-time crossover and memory per client, on ch01, ch05 (also linked the
+# usual ways: ch05-dyn, ch05-libc), a minimal C fork server (also linked as
+# the chapters are: minimal-pie), socat and tcpserver. It runs copies under build/bench/, so that a running bench is
+# never taken for a test's leftover. forkfloor is linked each way a server
+# can be; a way this machine cannot link (no static libc) is left out.
+CH05_DIR     := $(filter ch05-%,$(CHAPTER_DIRS))
 BENCH_CFLAGS := -O2 -g -std=c11 -Wall -Wextra -Wpedantic -Werror
-BENCH_TOOLS  := build/bench/loadgen build/bench/forkfloor build/bench/minimal_fork_server \
-                build/bench/ch01-server build/bench/ch05-server build/bench/subreaper
-.PHONY: bench
-bench: $(BENCH_TOOLS)
+BENCH_TOOLS  := build/bench/loadgen build/bench/minimal_fork_server build/bench/subreaper \
+                build/bench/ch01-server build/bench/ch05-server build/bench/ch05-dyn-server \
+                build/bench/ch05-libc-server build/bench/forkfloor-c-shared build/bench/forkfloor-cxx-shared
+BENCH_OPTIONAL := build/bench/forkfloor-cxx-libc build/bench/forkfloor-static-pie build/bench/minimal-pie-server
+.PHONY: bench bench-quick bench-tools
+bench: bench-tools
 	bench/run
+bench-quick: bench-tools
+	bench/run --quick
+bench-tools: $(BENCH_TOOLS)
+	@$(MAKE) --no-print-directory -k $(BENCH_OPTIONAL) 2>/dev/null || true
 build/bench/loadgen: build/bench/loadgen.o
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -pthread $^ -o $@
-build/bench/forkfloor: build/bench/forkfloor.o
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
-build/bench/minimal_fork_server: bench/minimal_fork_server.c
+build/bench/%.o: bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) $< -o $@
+	$(CC) $(BENCH_CFLAGS) -c $< -o $@
+build/bench/minimal_fork_server: build/bench/minimal_fork_server.o
+	$(CC) $^ -o $@
+build/bench/minimal-pie-server: build/bench/minimal_fork_server.o
+	$(CC) -static-pie $^ -o $@
+build/bench/forkfloor-c-shared: build/bench/forkfloor.o
+	$(CC) $^ -o $@
+build/bench/forkfloor-cxx-shared: build/bench/forkfloor.o
+	$(CXX) -Wl,--no-as-needed $^ -o $@
+build/bench/forkfloor-cxx-libc: build/bench/forkfloor.o
+	$(CXX) -static-libstdc++ -static-libgcc $^ -o $@
+build/bench/forkfloor-static-pie: build/bench/forkfloor.o
+	$(CXX) -static-pie $^ -o $@
 build/bench/%-server: %/server
 	@mkdir -p $(dir $@)
 	cp $< $@
+build/bench/ch05-dyn-server: build/$(CH05_DIR)/server.o build/libcommon.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ -o $@
+build/bench/ch05-libc-server: build/$(CH05_DIR)/server.o build/libcommon.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -static-libstdc++ -static-libgcc $^ -o $@
 build/bench/subreaper: build/tools/subreaper
 	@mkdir -p $(dir $@)
 	cp $< $@

@@ -4,6 +4,7 @@
 //           [--timeout SECONDS] PORT
 //   loadgen --free-port          prints a TCP port of 127.0.0.1 free just now
 //   loadgen --wait PORT [-d SECONDS]   waits until PORT accepts a connection
+//   loadgen --hold N PORT [-d SECONDS] opens N connections and holds them
 //
 // CONNECTIONS threads, each one client after another until SECONDS have
 // passed (or MAX clients in all were started): connect to 127.0.0.1:PORT,
@@ -12,9 +13,14 @@
 // echo, holds the connection THINK_MS while it "thinks", then sends the rest
 // and reads its echo: a server that serves one client at a time sits idle in
 // read() through that pause, with the other clients waiting in its backlog.
-// A client's latency runs from just before connect() to the last byte of
-// the echo. Each socket call gives up after --timeout seconds (default 5),
-// so a run ends at most SECONDS + think + timeout after it began.
+// THINK_MS may be a fraction (0.2: 200 microseconds). A client's latency
+// runs from just before connect() to the last byte of the echo. Each socket
+// call gives up after --timeout seconds (default 5), so a run ends at most
+// SECONDS + think + timeout after it began.
+//
+// --hold N (make bench's memory figures): connects N idle clients, one after
+// another, prints "held N" once all are connected, and holds them until its
+// standard input ends or SECONDS (default 1) have passed; then closes them.
 //
 // Prints one line of key=value pairs, for example:
 //   conns=3012 errors=0 seconds=1.503 cps=2004.0 p50_ms=0.61 p90_ms=1.20 p99_ms=3.05 max_ms=9.80
@@ -31,6 +37,7 @@
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <string>
 #include <sys/socket.h>
 #include <thread>
@@ -45,13 +52,14 @@ constexpr const char* usage =
     "usage: loadgen [-c CONNECTIONS] [-d SECONDS] [-n MAX] [-t THINK_MS] [-s BYTES]\n"
     "               [--timeout SECONDS] PORT\n"
     "       loadgen --free-port\n"
-    "       loadgen --wait PORT [-d SECONDS]\n";
+    "       loadgen --wait PORT [-d SECONDS]\n"
+    "       loadgen --hold N PORT [-d SECONDS]\n";
 
 struct Options {
     long connections = 8;
     double seconds = 1.0;
     long max_clients = 1000000;
-    long think_ms = 0;
+    double think_ms = 0;
     long bytes = 64;
     double timeout = 5.0;
     int port = 0;
@@ -131,8 +139,9 @@ bool read_exact(int fd, char* data, size_t size) {
     return true;
 }
 
-void pause_ms(long ms) {
-    timespec left{ms / 1000, (ms % 1000) * 1000000L};
+void pause_ms(double ms) {
+    const auto ns = static_cast<long long>(ms * 1e6);
+    timespec left{static_cast<time_t>(ns / 1000000000LL), static_cast<long>(ns % 1000000000LL)};
     while (nanosleep(&left, &left) < 0 && errno == EINTR) {
     }
 }
@@ -160,10 +169,42 @@ int wait_for(int port, double seconds) {
             close(fd);
             return 0;
         }
-        pause_ms(20);
+        pause_ms(2);
     }
     std::fprintf(stderr, "loadgen: nothing accepts connections on 127.0.0.1:%d\n", port);
     return 1;
+}
+
+// Connects count clients and holds them until stdin ends or seconds pass.
+int hold(int port, long count, double seconds, double timeout) {
+    std::vector<int> fds;
+    for (long k = 0; k < count; ++k) {
+        const int fd = connect_loopback(port, timeout);
+        if (fd < 0) {
+            std::fprintf(stderr, "loadgen: connection %ld of %ld to 127.0.0.1:%d: %s\n", k + 1, count, port,
+                         std::strerror(errno));
+            return 1;
+        }
+        fds.push_back(fd);
+    }
+    std::printf("held %ld\n", count);
+    std::fflush(stdout);
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+    char byte = 0;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0)
+            break;
+        const int ready = poll(&input, 1, static_cast<int>(left));
+        if (ready > 0 && read(STDIN_FILENO, &byte, 1) <= 0)
+            break;
+        if (ready < 0 && errno != EINTR)
+            break;
+    }
+    for (const int fd : fds)
+        close(fd);
+    return 0;
 }
 
 double percentile(const std::vector<double>& sorted, double p) {
@@ -247,10 +288,11 @@ int run(const Options& options) {
 int main(int argc, char* argv[]) {
     Options options;
     bool wait = false;
+    long held = 0;
     for (int k = 1; k < argc; ++k) {
         const std::string arg = argv[k];
         const bool takes_value = arg == "-c" || arg == "-d" || arg == "-n" || arg == "-t" || arg == "-s" ||
-                                 arg == "--timeout" || arg == "--wait";
+                                 arg == "--timeout" || arg == "--wait" || arg == "--hold";
         if (takes_value && k + 1 >= argc)
             fail((arg + " needs a value").c_str());
         if (arg == "-h" || arg == "--help") {
@@ -261,6 +303,8 @@ int main(int argc, char* argv[]) {
         } else if (arg == "--wait") {
             wait = true;
             options.port = static_cast<int>(number(argv[++k], 1, 65535));
+        } else if (arg == "--hold") {
+            held = static_cast<long>(number(argv[++k], 1, 100000));
         } else if (arg == "-c") {
             options.connections = static_cast<long>(number(argv[++k], 1, 1000));
         } else if (arg == "-d") {
@@ -268,7 +312,7 @@ int main(int argc, char* argv[]) {
         } else if (arg == "-n") {
             options.max_clients = static_cast<long>(number(argv[++k], 1, 1e9));
         } else if (arg == "-t") {
-            options.think_ms = static_cast<long>(number(argv[++k], 0, 60000));
+            options.think_ms = number(argv[++k], 0, 60000);
         } else if (arg == "-s") {
             options.bytes = static_cast<long>(number(argv[++k], 1, 1 << 20));
         } else if (arg == "--timeout") {
@@ -281,5 +325,7 @@ int main(int argc, char* argv[]) {
     }
     if (options.port == 0)
         fail("no PORT");
+    if (held > 0)
+        return hold(options.port, held, options.seconds, options.timeout);
     return wait ? wait_for(options.port, options.seconds) : run(options);
 }

@@ -9,7 +9,7 @@ shell_files() {
     local file
     for file in "$REPO"/lib/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash "$REPO"/tests/claims/*.bash \
         "$REPO"/tests/*.bats "$REPO"/tests/slow/*.bats "$REPO"/tests/run "$REPO"/tests/matrix \
-        "$REPO"/scripts/* "$REPO"/.ci/* "$REPO"/bench/run; do
+        "$REPO"/scripts/* "$REPO"/.ci/* "$REPO"/bench/run "$REPO"/bench/*.bash; do
         [ -f "$file" ] && head -c 200 "$file" | grep -qE 'bash|bats|^#' && echo "$file"
     done
     return 0

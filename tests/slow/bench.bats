@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# make bench-quick (bench/run --quick) on ch01, ch05 and the minimal C
+# server: what its tables say that does not depend on the machine's speed,
+# and that it leaves nothing behind. One run for the whole file.
+
+load ../helpers
+load ../lib/audit
+
+setup_file() {
+    export BENCH_SERVERS="ch01 ch05 minimal"
+    BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR MAKE_TIMEOUT=60 make_run bench-quick
+    # The mark itself stays out of this file's environment: assert_nothing_left
+    # looks for it in every process's.
+    export BENCH_STATUS=$status ORPHANS_BEFORE
+    printf '%s\n' "$output" >"$BATS_FILE_TMPDIR/output"
+}
+
+setup() {
+    MARK="DOCS_BATS_MARK=$BATS_FILE_TMPDIR"
+    output=$(cat "$BATS_FILE_TMPDIR/output")
+    mapfile -t lines <"$BATS_FILE_TMPDIR/output"
+    [ "$BENCH_STATUS" = 0 ] || fail "make bench-quick exited $BENCH_STATUS: $output"
+}
+
+# memory SERVER CLIENTS: that row of build/bench/memory.tsv, tab-separated:
+# server clients procs rss pss uss pte children_rss children_uss children_pte kernel
+memory() {
+    awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n' "$REPO/build/bench/memory.tsv"
+}
+
+@test "bench: with 100 idle clients ch05 runs 101 processes, and a child's own pages (USS) are under a quarter of what ps shows for it (RSS)" {
+    local row procs rss uss
+    row=$(memory ch05 100)
+    procs=$(cut -f3 <<<"$row") rss=$(cut -f8 <<<"$row") uss=$(cut -f9 <<<"$row")
+    assert_equal "$procs" 101
+    ((uss > 0 && uss * 4 < rss)) || fail "children's USS $uss KiB against RSS $rss KiB"
+    assert_line --regexp '^ratio: memory per client at 100, ch05, USS KiB: [0-9.]+$'
+}
+
+@test "bench: with 100 idle clients ch01 is one process whose memory did not grow with them" {
+    local idle busy
+    idle=$(memory ch01 0) busy=$(memory ch01 100)
+    assert_equal "$(cut -f3 <<<"$busy")" 1
+    # RSS and USS of the one process: the same page count, give or take a page.
+    (($(cut -f4 <<<"$busy") - $(cut -f4 <<<"$idle") <= 4)) || fail "ch01 grew: $idle / $busy"
+}
+
+@test "bench: forkfloor's mappings are fewest linked as a static PIE, then with only libc shared, most with libstdc++ shared; ch05 has a static PIE's" {
+    local maps pie c libc cxx ch05
+    maps=$(awk -F'\t' 'NR > 1 { m[$2] = $8 } END { print m["static-pie"], m["c-shared"], m["cxx-libc"], m["cxx-shared"] }' "$REPO/build/bench/floors.tsv")
+    read -r pie c libc cxx <<<"$maps"
+    ((pie < c && c == libc && libc < cxx)) || fail "mappings: static PIE $pie, C $c, static libstdc++ $libc, shared libstdc++ $cxx"
+    assert_line --regexp '^servers. own mappings: ch01 [0-9]+, ch05 [0-9]+, minimal [0-9]+$'
+    # Where make could link a static PIE (build/server-ldflags), it did.
+    if grep -q -- -static-pie "$REPO/build/server-ldflags"; then
+        ch05=$(awk -F'\t' '$1 == "ch05" { print $2 }' "$REPO/build/bench/maps.tsv")
+        assert_equal "$ch05" "$pie"
+    fi
+}
+
+@test "bench: at a 50 ms think time ch01 serves at most 1/50 ms = 20 connections a second, and ch05 over five times as many" {
+    local ch01 ch05
+    ch01=$(awk -F'\t' '$1 == 50 && $2 == "ch01" { print $3 }' "$REPO/build/bench/crossover.tsv")
+    ch05=$(awk -F'\t' '$1 == 50 && $2 == "ch05" { print $3 }' "$REPO/build/bench/crossover.tsv")
+    awk -v a="$ch01" -v b="$ch05" 'BEGIN { exit !(a > 0 && a <= 20.5 && b > 5 * a) }' ||
+        fail "at 50 ms: ch01 $ch01/s, ch05 $ch05/s"
+    assert_line --regexp '^ch05 (overtakes ch01 at a think time of about [0-9.]+ ms|is ahead of ch01 at every think time measured)'
+}
+
+@test "bench: every connection of the load table is echoed whole, ratios are printed beside RESULTS.md's, and nothing is left running" {
+    assert_equal "$(awk -F'\t' 'NR > 1 { e += $5; c += $4 } END { print e + 0, (c > 0) }' "$REPO/build/bench/runs.tsv")" "0 1"
+    assert_line --regexp '^conns/s, short, ch05 / minimal +[0-9.]+ +[0-9.]+$'
+    assert_nothing_left
+}
+
+@test "bench/run rejects an unknown argument with its usage and exit 2" {
+    run -2 "$REPO/bench/run" --slow
+    assert_output "usage: bench/run [--quick]"
+}
