@@ -352,6 +352,26 @@ EOF
     done
 }
 
+# ratio_of LABEL: the value of "ratio: LABEL: VALUE" in bench/RESULTS.md.
+ratio_of() {
+    sed -n "s|^ratio: $1: ||p" "$REPO/bench/RESULTS.md"
+}
+
+@test "bench/README.md's tables of fork floors and of ch05's links quote bench/RESULTS.md" {
+    local readme=$REPO/bench/README.md link maps server bold
+    for link in cxx-shared:40 cxx-libc:24 static-pie:12; do
+        maps=${link#*:} link=${link%:*}
+        grep -qF "| $maps | $(ratio_of "fork floor, $link / c-shared") |" "$readme" ||
+            fail "no fork-floor row for $link: | $maps | $(ratio_of "fork floor, $link / c-shared") |"
+    done
+    for server in ch05-dyn ch05-libc ch05 minimal-pie; do
+        bold=
+        [ "$server" = ch05 ] && bold='**'
+        grep -qF "| $bold$(ratio_of "conns/s, short, $server / minimal")$bold | $bold$(ratio_of "cpu per conn, short, $server / minimal")$bold |" "$readme" ||
+            fail "no row for $server with RESULTS.md's conns/s and CPU ratios"
+    done
+}
+
 @test "every chapter README, in both languages, links the glossary, has the book's code run, and no Markdown file names a seed, build/tests, /tmp/x or ../shared" {
     local readme found
     for dir in "${CHAPTER_DIRS[@]}"; do
