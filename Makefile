@@ -170,9 +170,10 @@ lint:
 # bench/run: fork floors, two loads (short requests, slow clients), the
 # think-time crossover and memory per client, on ch01, ch05 (also linked the
 # usual ways: ch05-dyn, ch05-libc), a minimal C fork server (also linked as
-# the chapters are: minimal-pie), socat and tcpserver. It runs copies under build/bench/, so that a running bench is
-# never taken for a test's leftover. forkfloor is linked each way a server
-# can be; a way this machine cannot link (no static libc) is left out.
+# the chapters are: minimal-pie), socat and tcpserver. It runs copies under
+# build/bench/, so that a running bench is never taken for a test's
+# leftover. forkfloor is linked each way a server can be; a way this
+# machine cannot link (no static libc) is left out.
 CH05_DIR     := $(filter ch05-%,$(CHAPTER_DIRS))
 BENCH_CFLAGS := -O2 -g -std=c11 -Wall -Wextra -Wpedantic -Werror
 BENCH_TOOLS  := build/bench/loadgen build/bench/minimal_fork_server build/bench/subreaper \

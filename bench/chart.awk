@@ -3,7 +3,7 @@
 # two loads, CPU per connection, the fork floor of each link, the think-time
 # crossover, and memory per client.
 #   awk -f bench/chart.awk -v think=50 -v clients=16 -v machine=TEXT \
-#       -v floors=floors.tsv -v crossover=crossover.tsv \
+#       -v floors=floors-summary.tsv -v crossover=crossover.tsv \
 #       -v crosspoint=crossover-summary.tsv -v memory=memory-summary.tsv results.tsv
 
 function esc(s) {
@@ -32,13 +32,6 @@ function label(name) {
     if (name == "socat") return "socat fork+exec cat"
     if (name == "tcpserver") return "tcpserver fork+exec"
     return name
-}
-function link_label(l) {
-    if (l == "c-shared") return "libc shared (C server)"
-    if (l == "cxx-shared") return "libstdc++ shared"
-    if (l == "cxx-libc") return "libstdc++ static"
-    if (l == "static-pie") return "static PIE (chapters)"
-    return l
 }
 function title(text) {
     printf "<text x=\"20\" y=\"%d\" font-size=\"15\" font-weight=\"bold\">%s</text>\n", Y + 18, esc(text)
@@ -110,27 +103,16 @@ END {
     left = 190
     barw = 450
     width = 840
-    # fork floors: median CPU per fork of each link (few rounds: sort them)
     while ((getline line < floors) > 0) {
         split(line, f, "\t")
-        if (f[1] == "round")
+        if (f[1] == "link")
             continue
-        if (!(f[2] in nf))
-            lorder[++nlinks] = f[2]
-        nf[f[2]]++
-        fl[f[2], nf[f[2]]] = f[6]
-        maps_of[f[2]] = f[8]
-    }
-    for (k = 1; k <= nlinks; k++) {
-        l = lorder[k]
-        n = nf[l]
-        for (i = 2; i <= n; i++)
-            for (j = i; j > 1 && fl[l, j - 1] > fl[l, j]; j--) {
-                x = fl[l, j]; fl[l, j] = fl[l, j - 1]; fl[l, j - 1] = x
-            }
-        floor_of[l] = n % 2 ? fl[l, (n + 1) / 2] : (fl[l, n / 2] + fl[l, n / 2 + 1]) / 2
-        floor_lo[l] = fl[l, 1]
-        floor_hi[l] = fl[l, n]
+        l = lorder[++nlinks] = f[1]
+        link_label[l] = f[2]
+        floor_of[l] = f[3]
+        floor_lo[l] = f[4]
+        floor_hi[l] = f[5]
+        maps_of[l] = f[6]
     }
     while ((getline line < crossover) > 0) {
         split(line, f, "\t")
@@ -178,7 +160,7 @@ END {
         if (floor_hi[lorder[k]] > maxv) maxv = floor_hi[lorder[k]]
     for (k = 1; k <= nlinks; k++) {
         l = lorder[k]
-        bar(link_label(l), l == "static-pie" ? "#f28e2b" : "#bab0ac", floor_of[l], floor_lo[l], floor_hi[l],
+        bar(link_label[l], l == "static-pie" ? "#f28e2b" : "#bab0ac", floor_of[l], floor_lo[l], floor_hi[l],
             sprintf("%.0f us, %d mappings", floor_of[l], maps_of[l]), maxv > 0 ? barw / maxv : 0)
     }
     Y += 14

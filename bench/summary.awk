@@ -1,6 +1,7 @@
 # summary.awk: the tables of make bench, from bench/run's raw figures.
 # Plain POSIX awk (mawk, as on a fresh Debian, or gawk). part= says which:
-#   floors     floors.tsv -> the fork floor of each link; maps: maps.tsv
+#   floors     floors.tsv -> the fork floor of each link; maps: maps.tsv;
+#              out: floors-summary.tsv
 #   loads      runs.tsv -> the load table and its ratios; out: results.tsv
 #   crossover  crossover.tsv -> connections per second by think time, and
 #              where ch05 overtakes ch01; out: crossover-summary.tsv
@@ -47,11 +48,19 @@ function ratio(label, v, f) {
 }
 
 # ---------------------------------------------------------------- floors
+# How each link is made, and its short name for the chart.
 function link_text(l) {
     if (l == "c-shared") return "gcc, libc shared (the minimal C server)"
     if (l == "cxx-shared") return "g++, libstdc++ libm libgcc_s libc shared"
     if (l == "cxx-libc") return "g++ -static-libstdc++ -static-libgcc"
     if (l == "static-pie") return "-static-pie, nothing shared (the chapters)"
+    return l
+}
+function link_label(l) {
+    if (l == "c-shared") return "libc shared (C server)"
+    if (l == "cxx-shared") return "libstdc++ shared"
+    if (l == "cxx-libc") return "libstdc++ static"
+    if (l == "static-pie") return "static PIE (chapters)"
     return l
 }
 part == "floors" && FNR == 1 {
@@ -156,9 +165,11 @@ END {
         print "fork floor: fork() + _exit() + waitpid(), one at a time, by forkfloor linked each way a server can be"
         printf "%-11s %-43s %5s %-20s %6s\n", "link", "", "maps", "cpu us/fork", "faults"
         print "----------- ------------------------------------------- ----- -------------------- ------"
+        print "link\tlabel\tcpu_us\tcpu_min\tcpu_max\tmaps" > out
         for (k = 1; k <= nlinks; k++) {
             l = forder[k]
             printf "%-11s %-43s %5d %-20s %6.0f\n", l, link_text(l), fmaps[l], spread(fcpu[l], "%.0f"), med(fflt[l])
+            printf "%s\t%s\t%.1f\t%.1f\t%.1f\t%d\n", l, link_label(l), med(fcpu[l]), lo(fcpu[l]), hi(fcpu[l]), fmaps[l] > out
         }
         print "servers' own mappings: " servermaps
         if (("c-shared" in fseen) && med(fcpu["c-shared"]) > 0) {
