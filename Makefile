@@ -1,12 +1,12 @@
 # make              every chapter (./ch01/server, ./ch01/client ... ) and tools/
 # make ch03         one chapter: ./ch03/server and ./ch03/client
-# make test         the Bats suite (installs what it needs first: scripts/setup)
+# make test         the Bats suite (installs what it needs first: maint/setup)
 # make test TESTS=tests/ch04.bats    one file of it
 # make test-slow    tests/slow/: load, real peers, process limits, demos
 # make diff         each chapter's server.cpp against the one before
 # make diff-ch04    one step: the diff that turns ch03 into ch04
 # make demo-ch03    chapter 3's experiment in one terminal
-# make lint         clang-format, cppcheck and clang-tidy, all clean
+# make lint         clang-format, cppcheck and clang-tidy, all clean (maint/)
 # make bench        what a process costs: speed, memory, fork (bench/README.md)
 # make bench-quick  the same in one short round, for a look
 # make clean        remove everything the build made
@@ -125,7 +125,7 @@ build/tests/%: build/tests/tools/%.o
 # The packages the suite needs (bats, strace, patch...) come first.
 .PHONY: setup
 setup:
-	@scripts/setup test
+	@maint/setup test
 
 # make test test-slow runs the two suites one after the other.
 .PHONY: test test-slow
@@ -149,21 +149,10 @@ $(EXERCISE_TARGETS): exercise-%:
 $(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) | setup
 	@scripts/exercise check $*
 
-# ---------------------------------------------------------------- mutants
+# ---------------------------------------------------------------- maintainers
 
-# make mutants: tests/mutants.txt's realistic mistakes, each applied to a
-# copy of the tree and run against the suite; a table and "killed N of M".
-# make mutants MUTANTS="--slow --only NAME" passes options (scripts/mutants).
-.PHONY: mutants
-mutants: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS)
-	scripts/mutants $(MUTANTS)
-
-# ---------------------------------------------------------------- lint
-
-LINT_SOURCES := $(sort $(wildcard common/*.cpp common/*.hpp $(addsuffix /*.cpp,$(CHAPTER_DIRS)) tools/*.cpp tests/tools/*.cpp))
-.PHONY: lint
-lint:
-	scripts/lint $(LINT_SOURCES)
+# make mutants, make lint: the maintainers' tools, in maint/.
+include maint/maint.mk
 
 # ---------------------------------------------------------------- bench
 

@@ -9,7 +9,7 @@ shell_files() {
     local file
     for file in "$REPO"/lib/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash "$REPO"/tests/claims/*.bash \
         "$REPO"/tests/*.bats "$REPO"/tests/slow/*.bats "$REPO"/tests/run "$REPO"/tests/matrix \
-        "$REPO"/scripts/* "$REPO"/.ci/* "$REPO"/bench/run "$REPO"/bench/*.bash; do
+        "$REPO"/scripts/* "$REPO"/maint/* "$REPO"/.ci/* "$REPO"/bench/run "$REPO"/bench/*.bash; do
         [ -f "$file" ] && head -c 200 "$file" | grep -qE 'bash|bats|^#' && echo "$file"
     done
     return 0
@@ -25,7 +25,7 @@ shell_files() {
 @test "the chapter folders are named in chapters.txt and nowhere else but prose (Markdown, patch headers, the exercise tasks)" {
     local dir found
     for dir in "${CHAPTER_DIRS[@]}"; do
-        found=$(cd "$REPO" && git grep -lF "$dir" -- . ':!*.md' ':!chapters.txt' ':!*.patch' ':!tests/mutants.txt' ':!scripts/exercise-tasks.txt' || true)
+        found=$(cd "$REPO" && git grep -lF "$dir" -- . ':!*.md' ':!chapters.txt' ':!*.patch' ':!maint/mutants.txt' ':!scripts/exercise-tasks.txt' || true)
         [ -z "$found" ] || fail "$dir is written out in: $found"
     done
 }
