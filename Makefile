@@ -169,11 +169,14 @@ BENCH_TOOLS  := build/bench/loadgen build/bench/minimal_fork_server build/bench/
                 build/bench/ch01-server build/bench/ch05-server build/bench/ch05-dyn-server \
                 build/bench/ch05-libc-server build/bench/forkfloor-c-shared build/bench/forkfloor-cxx-shared
 BENCH_OPTIONAL := build/bench/forkfloor-cxx-libc build/bench/forkfloor-static-pie build/bench/minimal-pie-server
-.PHONY: bench bench-quick bench-tools
-bench: bench-tools
+# What it needs besides (gnuplot for the chart, pgrep) comes first.
+.PHONY: bench bench-quick bench-tools bench-setup
+bench: bench-tools | bench-setup
 	bench/run
-bench-quick: bench-tools
+bench-quick: bench-tools | bench-setup
 	bench/run --quick
+bench-setup:
+	@maint/setup bench
 bench-tools: $(BENCH_TOOLS)
 	@$(MAKE) --no-print-directory -k $(BENCH_OPTIONAL) 2>/dev/null || true
 build/bench/loadgen: build/bench/loadgen.o
