@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # make bench-quick (bench/run --quick) on ch01, ch05 and the minimal C
 # server: what its tables say that does not depend on the machine's speed,
-# and that it leaves nothing behind. One run for the whole file.
+# that its chart draws them, and that it leaves nothing behind. One run for
+# the whole file.
 
 load ../helpers
 load ../lib/audit
@@ -74,6 +75,26 @@ memory() {
     assert_equal "$(awk -F'\t' 'NR > 1 { e += $5; c += $4 } END { print e + 0, (c > 0) }' "$REPO/build/bench/runs.tsv")" "0 1"
     assert_line --regexp '^conns/s, short, ch05 / minimal +[0-9.]+ +[0-9.]+$'
     assert_nothing_left
+}
+
+@test "bench: the chart (build/bench/bench.svg) is a whole SVG of six panels that shows this run's figures" {
+    local svg=$REPO/build/bench/bench.svg dir=$REPO/build/bench title cps p50 rss cross
+    [ -s "$svg" ] || fail "no chart: $svg"
+    run -0 head -c 200 "$svg"
+    assert_output --partial '<svg'
+    assert_equal "$(grep -c '^</svg>$' "$svg")" 1
+    for title in "Short requests: connections per second" "Slow clients (50 ms think time): connections per second" \
+        "Short requests: CPU time per connection" "Fork floor: fork() + _exit() + waitpid()" \
+        "Think time against connections per second" "Memory per client at 100 idle clients"; do
+        grep -qF "$title" "$svg" || fail "no panel \"$title\" in $svg"
+    done
+    # Each figure as the chart prints it, from summary.awk's tables.
+    read -r cps p50 <<<"$(awk -F'\t' '$1 == "short" && $2 == "ch05" { printf "%.0f %s\n", $3, ($6 >= 10 ? sprintf("%.0f", $6) : sprintf("%.1f", $6)) }' "$dir/results.tsv")"
+    grep -qF ">$cps /s, p50 $p50 ms<" "$svg" || fail "ch05's $cps /s (p50 $p50 ms) is not on the chart"
+    rss=$(awk -F'\t' '$1 == "ch05" && $2 == 100 { printf "%.0f", $3 }' "$dir/memory-summary.tsv")
+    grep -qF ">$rss KiB<" "$svg" || fail "ch05's RSS per client, $rss KiB, is not on the chart"
+    cross=$(awk -F'\t' 'NR == 2 && $4 ~ /^[0-9.]+$/ { printf "%.2f", $4 }' "$dir/crossover-summary.tsv")
+    [ -z "$cross" ] || grep -qF ">ch05 ahead from $cross ms<" "$svg" || fail "no crossover mark at $cross ms"
 }
 
 @test "bench/run rejects an unknown argument with its usage and exit 2" {
