@@ -357,8 +357,39 @@ ratio_of() {
     sed -n "s|^ratio: $1: ||p" "$REPO/bench/RESULTS.md"
 }
 
+# load_figure LOAD SERVER FIELD: a figure of RESULTS.md's load table, by
+# awk field: 3 conns/s, 5 p50 ms, 6 p99 ms, 7 CPU us per connection, 9 faults.
+load_figure() {
+    awk -v load="$1" -v server="$2" -v field="$3" '$1 == load && $2 == server { print $field; exit }' "$REPO/bench/RESULTS.md"
+}
+
+# crossover THINK FIELD: the crossover table's row for THINK ms, by awk field:
+# 2 ch01's conns/s, 3 ch05's, 4 ch05 / ch01.
+crossover() {
+    awk -v think="$1" -v field="$2" '/^crossover:/ { on = 1 } on && $1 == think { print $field; exit }' "$REPO/bench/RESULTS.md"
+}
+
+# memory_figure SERVER CLIENTS FIELD: a figure of RESULTS.md's memory table, by
+# awk field: 3 processes, 4 the whole server's RSS KiB.
+memory_figure() {
+    awk -v server="$1" -v clients="$2" -v field="$3" '$1 == server && $2 == clients { print $field; exit }' "$REPO/bench/RESULTS.md"
+}
+
+# mappings SERVER: the number of mappings of SERVER, from RESULTS.md.
+mappings() {
+    sed -n "s/^servers' own mappings: //p" "$REPO/bench/RESULTS.md" | tr ',' '\n' | awk -v server="$1" '$1 == server { print $2 }'
+}
+
+# prose FILE: FILE without its code blocks, its lines joined by spaces, as a
+# reader reads it: a figure wrapped over two lines is still found.
+prose() {
+    awk '/^ *```/ { code = !code; next } !code { sub(/^[ \t]+/, ""); printf "%s ", $0 }' "$1"
+}
+
 @test "bench/README.md's tables of fork floors and of ch05's links quote bench/RESULTS.md" {
-    local readme=$REPO/bench/README.md link maps server bold
+    local readme=$REPO/bench/README.md link maps server bold faults
+    grep -qF "| 24 | 1 ($(sed -n 's/^c-shared .* \([0-9]*\) ([0-9]*-[0-9]*).*/\1/p' "$REPO/bench/RESULTS.md") us) |" "$readme" ||
+        fail "no fork-floor row for c-shared with RESULTS.md's CPU per fork"
     for link in cxx-shared:40 cxx-libc:24 static-pie:12; do
         maps=${link#*:} link=${link%:*}
         grep -qF "| $maps | $(ratio_of "fork floor, $link / c-shared") |" "$readme" ||
@@ -367,9 +398,63 @@ ratio_of() {
     for server in ch05-dyn ch05-libc ch05 minimal-pie; do
         bold=
         [ "$server" = ch05 ] && bold='**'
-        grep -qF "| $bold$(ratio_of "conns/s, short, $server / minimal")$bold | $bold$(ratio_of "cpu per conn, short, $server / minimal")$bold |" "$readme" ||
-            fail "no row for $server with RESULTS.md's conns/s and CPU ratios"
+        faults=$(load_figure short "$server" 9)
+        grep -qF "| $bold$(ratio_of "conns/s, short, $server / minimal")$bold | $bold$(ratio_of "cpu per conn, short, $server / minimal")$bold | $faults |" "$readme" ||
+            fail "no row for $server with RESULTS.md's conns/s and CPU ratios and its $faults faults"
     done
+    grep -qF "| 1 | 1 | $(load_figure short minimal 9) |" "$readme" || fail "no row for minimal with its faults"
+}
+
+@test "every figure in the prose of bench/README.md is one of bench/RESULTS.md, and says what RESULTS.md says" {
+    local text missing=() figure fragment uss kernel rss sum
+    text=$(prose "$REPO/bench/README.md")
+    uss=$(ratio_of "memory per client at 100, ch05, USS KiB")
+    kernel=$(ratio_of "memory per client at 100, ch05, kernel KiB")
+    rss=$(ratio_of "memory per client at 100, ch05, RSS KiB")
+    sum=$(awk -v u="$uss" -v k="$kernel" 'BEGIN { printf "%.1f", u + k }')
+    # Any figure with a unit, or with a decimal point, must be a number of
+    # RESULTS.md (or a setting of the bench it records: 16 clients, 50 ms),
+    # or the one sum below.
+    { grep -oE '[0-9][0-9.]*' "$REPO/bench/RESULTS.md"; echo "$sum"; } | sort -u >"$BATS_TEST_TMPDIR/numbers"
+    while read -r figure; do
+        grep -qxF "$figure" "$BATS_TEST_TMPDIR/numbers" || missing+=("$figure")
+    done < <(grep -oE '[0-9]+\.[0-9]+|[0-9]+ ?(s|ms|us|KiB|MiB|%|times|faults)\b' <<<"${text//127.0.0.1/}" | grep -oE '^[0-9.]+' | sort -u)
+    ((${#missing[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${missing[*]}"
+    # And each says what RESULTS.md says of it.
+    for fragment in \
+        "ch01 served $(ratio_of "conns/s, short, ch01 / ch05") times as many connections a second as ch05" \
+        "($(load_figure short ch01 3) against $(load_figure short ch05 3); $(crossover 0 2) against $(crossover 0 3) in the crossover's one run at 0 ms)" \
+        "at $(load_figure short ch01 7) us of CPU time per connection against ch05's $(load_figure short ch05 7) us" \
+        "ch01's p99 of $(load_figure short ch01 6) ms, against ch05's $(load_figure short ch05 6) ms" \
+        "ch01 serves one client at a time: $(load_figure slow ch01 3) connections a second" \
+        "(p50 $(load_figure slow ch01 5) ms)" \
+        "$(ratio_of "conns/s, slow, ch05 / ch01") times as many connections, p50 $(load_figure slow ch05 5) ms" \
+        "at a think time of about $(ratio_of "crossover think time, ms") ms" \
+        "$(crossover 0.2 4) times at 0.2 ms, $(crossover 1 4) times at 1 ms, $(crossover 5 4) times at 5 ms, $(crossover 50 4) times at 50 ms" \
+        "only the kernel's sockets ($(ratio_of "memory per client at 100, ch01, kernel KiB") KiB" \
+        "ch05 has $(memory_figure ch05 100 3) processes" \
+        "an RSS of $rss KiB: $(memory_figure ch05 100 4) KiB for the whole server" \
+        "(USS) were $uss KiB" \
+        "PSS grew by $(ratio_of "memory per client at 100, ch05, PSS growth KiB") KiB per client" \
+        "$(ratio_of "memory per client at 100, ch05, page tables KiB") KiB of page tables, and $kernel KiB per client in all" \
+        "($sum KiB here: $uss KiB of its own pages, $kernel KiB in the kernel)" \
+        "against $(ratio_of "memory per client at 100, ch01, kernel KiB") KiB for an iterative server" \
+        "that is a third of the $rss KiB \`ps\` suggests" \
+        "a larger RSS ($(ratio_of "memory per client at 100, minimal, RSS KiB") KiB" \
+        "($(ratio_of "memory per client at 100, minimal, USS KiB") KiB USS, $(ratio_of "memory per client at 100, minimal, page tables KiB") KiB of page tables)" \
+        "$(mappings ch05-dyn) mappings for ch05 as \`g++\` links it, $(mappings ch05-libc) with only libc shared, $(mappings ch05) as a static PIE" \
+        "($(ratio_of "conns/s, slow, ch05 / minimal") times the connections, $(ratio_of "cpu per conn, slow, ch05 / minimal") times the CPU)"; do
+        [[ $text == *"$fragment"* ]] || missing+=("$fragment")
+    done
+    ((${#missing[@]} == 0)) || fail "$(printf 'not in bench/README.md as RESULTS.md has it: %s\n' "${missing[@]}")"
+    # The words that go with the figures.
+    awk -v s="$uss" -v k="$kernel" -v r="$rss" 'BEGIN { x = (s + k) / r; exit !(x > 0.3 && x < 0.37) }' ||
+        fail "bench/README.md says a child costs a third of what ps suggests: RESULTS.md has ($uss + $kernel) / $rss"
+    [ "$(ratio_of "conns/s, slow, ch05 / minimal")" = 1.00 ] ||
+        fail "bench/README.md says ch05 serves as many connections as the minimal server under the slow load"
+    awk -v c="$(ratio_of "cpu per conn, slow, ch05 / minimal")" -v d="$(ratio_of "cpu per conn, short, ch05 / minimal")" \
+        -v e="$(ratio_of "conns/s, short, ch05 / minimal")" 'BEGIN { exit !(c < 1 && d < 1 && e > 1) }' ||
+        fail "bench/README.md says ch05 serves more at less CPU than the minimal server"
 }
 
 @test "every chapter README, in both languages, links the glossary, has the book's code run, and no Markdown file names a seed, build/tests, /tmp/x or ../shared" {
