@@ -405,20 +405,47 @@ prose() {
     grep -qF "| 1 | 1 | $(load_figure short minimal 9) |" "$readme" || fail "no row for minimal with its faults"
 }
 
+# unrecorded_figures TEXT [FIGURE...]: each figure of TEXT, with a unit or a
+# decimal point, that is neither a number of RESULTS.md (its figures, and
+# the settings of the bench it records: 16 clients, 50 ms) nor a FIGURE.
+unrecorded_figures() {
+    local text=$1 figure
+    shift
+    { grep -oE '[0-9][0-9.]*' "$REPO/bench/RESULTS.md"; printf '%s\n' "$@"; } | sort -u >"$BATS_TEST_TMPDIR/numbers"
+    grep -oE '[0-9]+\.[0-9]+|[0-9]+ ?(s|ms|us|KiB|MiB|%|times|faults|秒|毫秒|倍|个)' <<<"${text//127.0.0.1/}" | grep -oE '^[0-9.]+' | sort -u |
+        while read -r figure; do
+            grep -qxF "$figure" "$BATS_TEST_TMPDIR/numbers" || echo "$figure"
+        done
+}
+
+@test "the top READMEs' bench sections quote bench/RESULTS.md, figure by figure" {
+    local readme text missing fragment
+    for readme in README.md README.zh-CN.md; do
+        text=$(prose "$REPO/$readme")
+        text=${text#*"make bench\`"}
+        text=${text%%"<!-- bench table"*}
+        missing=$(unrecorded_figures "$text")
+        [ -z "$missing" ] || fail "$readme, bench section: figures bench/RESULTS.md does not have: $missing"
+        for fragment in "$(ratio_of "conns/s, short, ch01 / ch05")" "$(ratio_of "conns/s, slow, ch05 / ch01")" \
+            "$(ratio_of "memory per client at 100, ch05, RSS KiB") KiB" "$(ratio_of "memory per client at 100, ch05, USS KiB") KiB" \
+            " $(mappings ch05)" " $(mappings ch05-dyn)"; do
+            [[ $text == *"$fragment"* ]] || fail "$readme, bench section: no $fragment, RESULTS.md's figure"
+        done
+    done
+    # Said in words: ch01's CPU per connection under a quarter of ch05's; ch05
+    # ahead from a tenth of a millisecond.
+    awk -v a="$(load_figure short ch01 7)" -v b="$(load_figure short ch05 7)" -v t="$(ratio_of "crossover think time, ms")" \
+        'BEGIN { exit !(4 * a < b && t < 0.1) }' || fail "the top READMEs' words on CPU and the crossover no longer hold"
+}
+
 @test "every figure in the prose of bench/README.md is one of bench/RESULTS.md, and says what RESULTS.md says" {
-    local text missing=() figure fragment uss kernel rss sum
+    local text missing=() fragment uss kernel rss sum
     text=$(prose "$REPO/bench/README.md")
     uss=$(ratio_of "memory per client at 100, ch05, USS KiB")
     kernel=$(ratio_of "memory per client at 100, ch05, kernel KiB")
     rss=$(ratio_of "memory per client at 100, ch05, RSS KiB")
     sum=$(awk -v u="$uss" -v k="$kernel" 'BEGIN { printf "%.1f", u + k }')
-    # Any figure with a unit, or with a decimal point, must be a number of
-    # RESULTS.md (or a setting of the bench it records: 16 clients, 50 ms),
-    # or the one sum below.
-    { grep -oE '[0-9][0-9.]*' "$REPO/bench/RESULTS.md"; echo "$sum"; } | sort -u >"$BATS_TEST_TMPDIR/numbers"
-    while read -r figure; do
-        grep -qxF "$figure" "$BATS_TEST_TMPDIR/numbers" || missing+=("$figure")
-    done < <(grep -oE '[0-9]+\.[0-9]+|[0-9]+ ?(s|ms|us|KiB|MiB|%|times|faults)\b' <<<"${text//127.0.0.1/}" | grep -oE '^[0-9.]+' | sort -u)
+    mapfile -t missing < <(unrecorded_figures "$text" "$sum")
     ((${#missing[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${missing[*]}"
     # And each says what RESULTS.md says of it.
     for fragment in \
