@@ -484,6 +484,12 @@ unrecorded_figures() {
         fail "bench/README.md says ch05 serves more at less CPU than the minimal server"
 }
 
+@test "the Chinese READMEs link a chapter's Chinese README, never its folder or its English one" {
+    local found
+    found=$(cd "$REPO" && grep -noE '\]\((\.\./)?ch[0-9]+-[a-z-]+/?(README\.md)?(#[^)]*)?\)' README.zh-CN.md ./*/README.zh-CN.md || true)
+    [ -z "$found" ] || fail "links that open the English page: $found"
+}
+
 @test "every chapter README, in both languages, links the glossary, has the book's code run, and no Markdown file names a seed, build/tests, /tmp/x or ../shared" {
     local readme found
     for dir in "${CHAPTER_DIRS[@]}"; do
