@@ -490,6 +490,51 @@ unrecorded_figures() {
     [ -z "$found" ] || fail "links that open the English page: $found"
 }
 
+# The Chinese words the glossary of README.zh-CN.md does not use, each with
+# the one it uses: "OTHER PREFERRED". 断言 is an assertion (断言库 stays);
+# 学习笔记 only in the two tutorials' full names.
+CHINESE_WORDS=(
+    "断言 论断" "回显 回声" "修复 修正" "报文 消息" "处理方式 处置方式" "挂起 未决"
+    "待处理 未决" "叫醒 唤醒" "收尸 回收" "僵死 僵尸" "信号处理程序 信号处理函数"
+    "学习笔记 课程笔记或TCP/IP笔记"
+)
+
+@test "the Chinese files use the glossary's word for each thing: the others only in quotations, code and the glossary" {
+    local files pair other preferred found=()
+    files=$(cd "$REPO" && find . \( -path ./.git -o -path ./build -o -path ./exercises \) -prune -o -name '*.zh-CN.md' -print | sort)
+    files+=" tests/claims.txt $(cd "$REPO" && echo scripts/*) tests/matrix bench/readme.awk"
+    # What is exempt is taken out: code blocks, `code`, “quotations” and
+    # 「quotations」, the glossary's rows, 断言库, and the two full names.
+    # shellcheck disable=SC2086
+    (cd "$REPO" && awk '
+        FNR == 1 { fence = 0; glossary = 0 }
+        /^ *```/ { fence = !fence; next }
+        fence { next }
+        FILENAME == "./README.zh-CN.md" && /^## 术语表/ { glossary = 1 }
+        glossary && /^\|/ { next }
+        {
+            line = $0
+            gsub(/`[^`]*`/, "", line)
+            gsub(/“[^”]*”/, "", line)
+            gsub(/「[^」]*」/, "", line)
+            gsub(/断言库|同一课程的学习笔记|10\.4 节的学习笔记/, "", line)
+            print FILENAME ":" FNR ": " line
+        }' $files) >"$BATS_TEST_TMPDIR/chinese"
+    for pair in "${CHINESE_WORDS[@]}"; do
+        read -r other preferred <<<"$pair"
+        while IFS= read -r line; do
+            found+=("$line (say $preferred)")
+        done < <(grep -F -- "$other" "$BATS_TEST_TMPDIR/chinese" | cut -c1-160)
+    done
+    ((${#found[@]} == 0)) || fail "$(printf '%s\n' "${found[@]}")"
+    # And the glossary names both words of each pair it explains.
+    for pair in "${CHINESE_WORDS[@]::${#CHINESE_WORDS[@]}-1}"; do
+        read -r other preferred <<<"$pair"
+        sed -n '/^## 术语表/,$p' "$REPO/README.zh-CN.md" | grep -F -- "$preferred" | grep -qF -- "$other" ||
+            fail "the glossary of README.zh-CN.md has no row with both $preferred and $other"
+    done
+}
+
 @test "every chapter README, in both languages, links the glossary, has the book's code run, and no Markdown file names a seed, build/tests, /tmp/x or ../shared" {
     local readme found
     for dir in "${CHAPTER_DIRS[@]}"; do
