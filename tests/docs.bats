@@ -357,8 +357,39 @@ ratio_of() {
     sed -n "s|^ratio: $1: ||p" "$REPO/bench/RESULTS.md"
 }
 
+# load_figure LOAD SERVER FIELD: a figure of RESULTS.md's load table, by
+# awk field: 3 conns/s, 5 p50 ms, 6 p99 ms, 7 CPU us per connection, 9 faults.
+load_figure() {
+    awk -v load="$1" -v server="$2" -v field="$3" '$1 == load && $2 == server { print $field; exit }' "$REPO/bench/RESULTS.md"
+}
+
+# crossover THINK FIELD: the crossover table's row for THINK ms, by awk field:
+# 2 ch01's conns/s, 3 ch05's, 4 ch05 / ch01.
+crossover() {
+    awk -v think="$1" -v field="$2" '/^crossover:/ { on = 1 } on && $1 == think { print $field; exit }' "$REPO/bench/RESULTS.md"
+}
+
+# memory_figure SERVER CLIENTS FIELD: a figure of RESULTS.md's memory table, by
+# awk field: 3 processes, 4 the whole server's RSS KiB.
+memory_figure() {
+    awk -v server="$1" -v clients="$2" -v field="$3" '$1 == server && $2 == clients { print $field; exit }' "$REPO/bench/RESULTS.md"
+}
+
+# mappings SERVER: the number of mappings of SERVER, from RESULTS.md.
+mappings() {
+    sed -n "s/^servers' own mappings: //p" "$REPO/bench/RESULTS.md" | tr ',' '\n' | awk -v server="$1" '$1 == server { print $2 }'
+}
+
+# prose FILE: FILE without its code blocks, its lines joined by spaces, as a
+# reader reads it: a figure wrapped over two lines is still found.
+prose() {
+    awk '/^ *```/ { code = !code; next } !code { sub(/^[ \t]+/, ""); printf "%s ", $0 }' "$1"
+}
+
 @test "bench/README.md's tables of fork floors and of ch05's links quote bench/RESULTS.md" {
-    local readme=$REPO/bench/README.md link maps server bold
+    local readme=$REPO/bench/README.md link maps server bold faults
+    grep -qF "| 24 | 1 ($(sed -n 's/^c-shared .* \([0-9]*\) ([0-9]*-[0-9]*).*/\1/p' "$REPO/bench/RESULTS.md") us) |" "$readme" ||
+        fail "no fork-floor row for c-shared with RESULTS.md's CPU per fork"
     for link in cxx-shared:40 cxx-libc:24 static-pie:12; do
         maps=${link#*:} link=${link%:*}
         grep -qF "| $maps | $(ratio_of "fork floor, $link / c-shared") |" "$readme" ||
@@ -367,8 +398,140 @@ ratio_of() {
     for server in ch05-dyn ch05-libc ch05 minimal-pie; do
         bold=
         [ "$server" = ch05 ] && bold='**'
-        grep -qF "| $bold$(ratio_of "conns/s, short, $server / minimal")$bold | $bold$(ratio_of "cpu per conn, short, $server / minimal")$bold |" "$readme" ||
-            fail "no row for $server with RESULTS.md's conns/s and CPU ratios"
+        faults=$(load_figure short "$server" 9)
+        grep -qF "| $bold$(ratio_of "conns/s, short, $server / minimal")$bold | $bold$(ratio_of "cpu per conn, short, $server / minimal")$bold | $faults |" "$readme" ||
+            fail "no row for $server with RESULTS.md's conns/s and CPU ratios and its $faults faults"
+    done
+    grep -qF "| 1 | 1 | $(load_figure short minimal 9) |" "$readme" || fail "no row for minimal with its faults"
+}
+
+# unrecorded_figures TEXT [FIGURE...]: each figure of TEXT, with a unit or a
+# decimal point, that is neither a number of RESULTS.md (its figures, and
+# the settings of the bench it records: 16 clients, 50 ms) nor a FIGURE.
+unrecorded_figures() {
+    local text=$1 figure
+    shift
+    { grep -oE '[0-9][0-9.]*' "$REPO/bench/RESULTS.md"; printf '%s\n' "$@"; } | sort -u >"$BATS_TEST_TMPDIR/numbers"
+    grep -oE '[0-9]+\.[0-9]+|[0-9]+ ?(s|ms|us|KiB|MiB|%|times|faults|秒|毫秒|倍|个)' <<<"${text//127.0.0.1/}" | grep -oE '^[0-9.]+' | sort -u |
+        while read -r figure; do
+            grep -qxF "$figure" "$BATS_TEST_TMPDIR/numbers" || echo "$figure"
+        done
+}
+
+@test "the top READMEs' bench sections quote bench/RESULTS.md, figure by figure" {
+    local readme text missing fragment
+    for readme in README.md README.zh-CN.md; do
+        text=$(prose "$REPO/$readme")
+        text=${text#*"make bench\`"}
+        text=${text%%"<!-- bench table"*}
+        missing=$(unrecorded_figures "$text")
+        [ -z "$missing" ] || fail "$readme, bench section: figures bench/RESULTS.md does not have: $missing"
+        for fragment in "$(ratio_of "conns/s, short, ch01 / ch05")" "$(ratio_of "conns/s, slow, ch05 / ch01")" \
+            "$(ratio_of "memory per client at 100, ch05, RSS KiB") KiB" "$(ratio_of "memory per client at 100, ch05, USS KiB") KiB" \
+            " $(mappings ch05)" " $(mappings ch05-dyn)"; do
+            [[ $text == *"$fragment"* ]] || fail "$readme, bench section: no $fragment, RESULTS.md's figure"
+        done
+    done
+    # Said in words: ch01's CPU per connection under a quarter of ch05's; ch05
+    # ahead from a tenth of a millisecond.
+    awk -v a="$(load_figure short ch01 7)" -v b="$(load_figure short ch05 7)" -v t="$(ratio_of "crossover think time, ms")" \
+        'BEGIN { exit !(4 * a < b && t < 0.1) }' || fail "the top READMEs' words on CPU and the crossover no longer hold"
+}
+
+@test "every figure in the prose of bench/README.md is one of bench/RESULTS.md, and says what RESULTS.md says" {
+    local text missing=() fragment uss kernel rss sum
+    text=$(prose "$REPO/bench/README.md")
+    uss=$(ratio_of "memory per client at 100, ch05, USS KiB")
+    kernel=$(ratio_of "memory per client at 100, ch05, kernel KiB")
+    rss=$(ratio_of "memory per client at 100, ch05, RSS KiB")
+    sum=$(awk -v u="$uss" -v k="$kernel" 'BEGIN { printf "%.1f", u + k }')
+    mapfile -t missing < <(unrecorded_figures "$text" "$sum")
+    ((${#missing[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${missing[*]}"
+    # And each says what RESULTS.md says of it.
+    for fragment in \
+        "ch01 served $(ratio_of "conns/s, short, ch01 / ch05") times as many connections a second as ch05" \
+        "($(load_figure short ch01 3) against $(load_figure short ch05 3); $(crossover 0 2) against $(crossover 0 3) in the crossover's one run at 0 ms)" \
+        "at $(load_figure short ch01 7) us of CPU time per connection against ch05's $(load_figure short ch05 7) us" \
+        "ch01's p99 of $(load_figure short ch01 6) ms, against ch05's $(load_figure short ch05 6) ms" \
+        "ch01 serves one client at a time: $(load_figure slow ch01 3) connections a second" \
+        "(p50 $(load_figure slow ch01 5) ms)" \
+        "$(ratio_of "conns/s, slow, ch05 / ch01") times as many connections, p50 $(load_figure slow ch05 5) ms" \
+        "at a think time of about $(ratio_of "crossover think time, ms") ms" \
+        "$(crossover 0.2 4) times at 0.2 ms, $(crossover 1 4) times at 1 ms, $(crossover 5 4) times at 5 ms, $(crossover 50 4) times at 50 ms" \
+        "only the kernel's sockets ($(ratio_of "memory per client at 100, ch01, kernel KiB") KiB" \
+        "ch05 has $(memory_figure ch05 100 3) processes" \
+        "an RSS of $rss KiB: $(memory_figure ch05 100 4) KiB for the whole server" \
+        "(USS) were $uss KiB" \
+        "PSS grew by $(ratio_of "memory per client at 100, ch05, PSS growth KiB") KiB per client" \
+        "$(ratio_of "memory per client at 100, ch05, page tables KiB") KiB of page tables, and $kernel KiB per client in all" \
+        "($sum KiB here: $uss KiB of its own pages, $kernel KiB in the kernel)" \
+        "against $(ratio_of "memory per client at 100, ch01, kernel KiB") KiB for an iterative server" \
+        "that is a third of the $rss KiB \`ps\` suggests" \
+        "a larger RSS ($(ratio_of "memory per client at 100, minimal, RSS KiB") KiB" \
+        "($(ratio_of "memory per client at 100, minimal, USS KiB") KiB USS, $(ratio_of "memory per client at 100, minimal, page tables KiB") KiB of page tables)" \
+        "$(mappings ch05-dyn) mappings for ch05 as \`g++\` links it, $(mappings ch05-libc) with only libc shared, $(mappings ch05) as a static PIE" \
+        "($(ratio_of "conns/s, slow, ch05 / minimal") times the connections, $(ratio_of "cpu per conn, slow, ch05 / minimal") times the CPU)"; do
+        [[ $text == *"$fragment"* ]] || missing+=("$fragment")
+    done
+    ((${#missing[@]} == 0)) || fail "$(printf 'not in bench/README.md as RESULTS.md has it: %s\n' "${missing[@]}")"
+    # The words that go with the figures.
+    awk -v s="$uss" -v k="$kernel" -v r="$rss" 'BEGIN { x = (s + k) / r; exit !(x > 0.3 && x < 0.37) }' ||
+        fail "bench/README.md says a child costs a third of what ps suggests: RESULTS.md has ($uss + $kernel) / $rss"
+    [ "$(ratio_of "conns/s, slow, ch05 / minimal")" = 1.00 ] ||
+        fail "bench/README.md says ch05 serves as many connections as the minimal server under the slow load"
+    awk -v c="$(ratio_of "cpu per conn, slow, ch05 / minimal")" -v d="$(ratio_of "cpu per conn, short, ch05 / minimal")" \
+        -v e="$(ratio_of "conns/s, short, ch05 / minimal")" 'BEGIN { exit !(c < 1 && d < 1 && e > 1) }' ||
+        fail "bench/README.md says ch05 serves more at less CPU than the minimal server"
+}
+
+@test "the Chinese READMEs link a chapter's Chinese README, never its folder or its English one" {
+    local found
+    found=$(cd "$REPO" && grep -noE '\]\((\.\./)?ch[0-9]+-[a-z-]+/?(README\.md)?(#[^)]*)?\)' README.zh-CN.md ./*/README.zh-CN.md || true)
+    [ -z "$found" ] || fail "links that open the English page: $found"
+}
+
+# The Chinese words the glossary of README.zh-CN.md does not use, each with
+# the one it uses: "OTHER PREFERRED". 断言 is an assertion (断言库 stays);
+# 学习笔记 only in the two tutorials' full names.
+CHINESE_WORDS=(
+    "断言 论断" "回显 回声" "修复 修正" "报文 消息" "处理方式 处置方式" "挂起 未决"
+    "待处理 未决" "叫醒 唤醒" "收尸 回收" "僵死 僵尸" "信号处理程序 信号处理函数"
+    "学习笔记 课程笔记或TCP/IP笔记"
+)
+
+@test "the Chinese files use the glossary's word for each thing: the others only in quotations, code and the glossary" {
+    local files pair other preferred found=()
+    files=$(cd "$REPO" && find . \( -path ./.git -o -path ./build -o -path ./exercises \) -prune -o -name '*.zh-CN.md' -print | sort)
+    files+=" tests/claims.txt $(cd "$REPO" && echo scripts/*) tests/matrix bench/readme.awk"
+    # What is exempt is taken out: code blocks, `code`, “quotations” and
+    # 「quotations」, the glossary's rows, 断言库, and the two full names.
+    # shellcheck disable=SC2086
+    (cd "$REPO" && awk '
+        FNR == 1 { fence = 0; glossary = 0 }
+        /^ *```/ { fence = !fence; next }
+        fence { next }
+        FILENAME == "./README.zh-CN.md" && /^## 术语表/ { glossary = 1 }
+        glossary && /^\|/ { next }
+        {
+            line = $0
+            gsub(/`[^`]*`/, "", line)
+            gsub(/“[^”]*”/, "", line)
+            gsub(/「[^」]*」/, "", line)
+            gsub(/断言库|同一课程的学习笔记|10\.4 节的学习笔记/, "", line)
+            print FILENAME ":" FNR ": " line
+        }' $files) >"$BATS_TEST_TMPDIR/chinese"
+    for pair in "${CHINESE_WORDS[@]}"; do
+        read -r other preferred <<<"$pair"
+        while IFS= read -r line; do
+            found+=("$line (say $preferred)")
+        done < <(grep -F -- "$other" "$BATS_TEST_TMPDIR/chinese" | cut -c1-160)
+    done
+    ((${#found[@]} == 0)) || fail "$(printf '%s\n' "${found[@]}")"
+    # And the glossary names both words of each pair it explains.
+    for pair in "${CHINESE_WORDS[@]::${#CHINESE_WORDS[@]}-1}"; do
+        read -r other preferred <<<"$pair"
+        sed -n '/^## 术语表/,$p' "$REPO/README.zh-CN.md" | grep -F -- "$preferred" | grep -qF -- "$other" ||
+            fail "the glossary of README.zh-CN.md has no row with both $preferred and $other"
     done
 }
 
