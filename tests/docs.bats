@@ -145,7 +145,6 @@ EOF
 @test "ch03 -> ch04 replaces SIG_IGN by a sigaction handler with a waitpid(-1, &status, WNOHANG) loop, adds the EINTR retry, and changes no other code" {
     run -0 code_diff 3
     assert_output - <<'EOF'
-> #include <cerrno>
 > #include <sys/wait.h>
 > namespace {
 > void reap_children(int) {
