@@ -189,10 +189,13 @@ EOF
     run -0 code_diff 5
     assert_output - <<'EOF'
 > #include <algorithm>
+> #include <cstdlib>
 > #include <sys/select.h>
 > #include <vector>
 > std::vector<pid_t> children;
 > void remember_child(pid_t pid) {
+> if (pid <= 0)
+> return;
 > const auto free_slot = std::find(children.begin(), children.end(), 0);
 > if (free_slot != children.end())
 > *free_slot = pid;
@@ -210,20 +213,26 @@ EOF
 > void request_stop(int) {
 > stop_requested = 1;
 > }
-< for (;;) {
+> sigset_t install_stop_handlers() {
 > struct sigaction on_stop{};
 > on_stop.sa_handler = request_stop;
 > sigemptyset(&on_stop.sa_mask);
 > on_stop.sa_flags = 0;
 > if (sigaction(SIGTERM, &on_stop, nullptr) < 0 || sigaction(SIGINT, &on_stop, nullptr) < 0)
 > die_errno("sigaction SIGTERM, SIGINT");
-> sigset_t stop_signals, child_exits, while_waiting;
+> sigset_t stop_signals, while_waiting;
 > sigemptyset(&stop_signals);
 > sigaddset(&stop_signals, SIGTERM);
 > sigaddset(&stop_signals, SIGINT);
-> sigemptyset(&child_exits);
-> sigaddset(&child_exits, SIGCHLD);
 > sigprocmask(SIG_BLOCK, &stop_signals, &while_waiting);
+> return while_waiting;
+> }
+> void undo_stop_handlers(const sigset_t& while_waiting) {
+> signal(SIGTERM, SIG_DFL);
+> signal(SIGINT, SIG_DFL);
+> sigprocmask(SIG_SETMASK, &while_waiting, nullptr);
+> }
+> bool wait_for_client_or_stop(int listen_fd, const sigset_t& while_waiting) {
 > while (!stop_requested) {
 > fd_set readable;
 > FD_ZERO(&readable);
@@ -233,15 +242,19 @@ EOF
 > report_errno("pselect");
 > continue;
 > }
-> sigprocmask(SIG_BLOCK, &child_exits, nullptr);
-> sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
-> signal(SIGTERM, SIG_DFL);
-> signal(SIGINT, SIG_DFL);
-> sigprocmask(SIG_SETMASK, &while_waiting, nullptr);
-> remember_child(pid);
-> sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
+> return true;
+> }
+> return false;
+> }
+> void mask_child_exits(int how) {
+> sigset_t child_exits;
+> sigemptyset(&child_exits);
+> sigaddset(&child_exits, SIGCHLD);
+> sigprocmask(how, &child_exits, nullptr);
+> }
+> [[noreturn]] void stop_and_exit(int listen_fd) {
 > close(listen_fd);
-> sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+> mask_child_exits(SIG_BLOCK);
 > int serving = 0;
 > for (const pid_t child : children) {
 > if (child != 0) {
@@ -256,8 +269,57 @@ EOF
 > while ((pid = waitpid(-1, &status, 0)) > 0)
 > log_child_status(pid, status);
 > log_line("stopped: every child reaped");
-> return 0;
+> std::exit(0);
+> }
+< for (;;) {
+> const sigset_t while_waiting = install_stop_handlers();
+> while (wait_for_client_or_stop(listen_fd, while_waiting)) {
+> mask_child_exits(SIG_BLOCK);
+> remember_child(pid);
+> mask_child_exits(SIG_UNBLOCK);
+> undo_stop_handlers(while_waiting);
+> stop_and_exit(listen_fd);
 EOF
+}
+
+@test "every server.cpp's main() fits on one screen: 60 lines at most, from its first line to its closing brace" {
+    local dir lines long=()
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        lines=$(awk '/^int main\(/ { inside = 1 } inside { n++ } inside && /^}/ { print n; exit }' "$REPO/$dir/server.cpp")
+        [ -n "$lines" ] || fail "$dir/server.cpp: no main() found"
+        ((lines <= 60)) || long+=("$dir/server.cpp: main() is $lines lines")
+    done
+    ((${#long[@]} == 0)) || fail "$(printf '%s\n' "${long[@]}")"
+}
+
+@test "every line of code a chapter README quotes in a cpp block is a line of its server.cpp (whole-line comments aside)" {
+    local dir readme missing
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        for readme in "$REPO/$dir"/README*.md; do
+            missing=$(awk '
+                FNR == NR { line[$0] = 1; next }
+                /^```cpp$/ { inside = 1; next }
+                /^```/ { inside = 0; next }
+                inside && $0 !~ /^[[:space:]]*(\/\/.*)?$/ && !($0 in line) { print FNR ": " $0 }
+            ' "$REPO/$dir/server.cpp" "$readme")
+            [ -z "$missing" ] || fail "${readme#"$REPO"/} quotes lines $dir/server.cpp does not have:"$'\n'"$missing"
+        done
+    done
+}
+
+@test "a chapter README that counts the lines of make diff-chNN counts them right, in both languages" {
+    local dir chapter readme said diff_lines counted=0
+    for dir in "${CHAPTER_DIRS[@]:1}"; do
+        chapter=${dir%%-*}
+        diff_lines=$("$REPO/scripts/chapter-diff" "$chapter" | grep -E '^[-+]' | grep -cvE '^(---|\+\+\+) ')
+        for readme in "$REPO/$dir"/README*.md; do
+            said=$(sed -nE "s/^\`make diff-$chapter\` (prints the whole change: |打印出全部改动：增删共 )([0-9]+).*/\2/p" "$readme")
+            [ -n "$said" ] || continue
+            counted=$((counted + 1))
+            assert_equal "${readme#"$REPO"/}: $said lines" "${readme#"$REPO"/}: $diff_lines lines"
+        done
+    done
+    ((counted > 0)) || fail "no README counts the lines of its chapter's diff"
 }
 
 @test "every test a README names exists, and each chapter README names at least one" {
