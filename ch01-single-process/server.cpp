@@ -1,3 +1,4 @@
+// ch01: an iterative echo server: one client at a time
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.

@@ -1,3 +1,4 @@
+// ch02: a concurrent echo server: fork() after accept(), a child process per client
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.

@@ -1,3 +1,4 @@
+// ch03: no zombies: signal(SIGCHLD, SIG_IGN) has the kernel reap each child as it exits
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.

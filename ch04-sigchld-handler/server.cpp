@@ -1,3 +1,4 @@
+// ch04: reaping in a SIGCHLD handler: waitpid(WNOHANG) in a loop, and accept() retried on EINTR
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.

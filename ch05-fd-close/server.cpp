@@ -1,3 +1,4 @@
+// ch05: no descriptor leaked: after fork() the parent closes the connected socket, the child the listening one
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.

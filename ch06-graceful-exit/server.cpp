@@ -1,3 +1,4 @@
+// ch06: a clean stop on SIGTERM or SIGINT: no new client, every child ended and reaped, exit status 0
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.

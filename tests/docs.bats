@@ -12,7 +12,8 @@ load lib/audit
 # - the chapter's opening comment block: every line before the first
 #   #include (each must be a // comment or blank, checked here: code
 #   there would otherwise slip through); a test of its own checks that it
-#   is the same in every chapter;
+#   is the chapter's one-line title, then the same comment in every
+#   chapter;
 # - comments: whole-line // comments and trailing "  // ..." comments (a //
 #   after white space; no string literal in these files contains one);
 # - blank lines, and the indentation and trailing space of every line, so
@@ -108,13 +109,18 @@ test_names() {
 # and the opening comment block left out) is exactly its fix: the lines
 # below, no more. The includes listed are those the fix needs.
 
-@test "every server.cpp opens with the same comment, so that a chapter's diff is its fix alone" {
-    local dir first
-    first=$(sed '/^#include/,$d' "$REPO/${CHAPTER_DIRS[0]}/server.cpp")
+@test "every server.cpp opens with a one-line title naming its chapter and what it adds, then the same comment, so that a chapter's diff is its fix alone" {
+    local k dir first titles=()
+    first=$(sed '1d; /^#include/,$d' "$REPO/${CHAPTER_DIRS[0]}/server.cpp")
     [ -n "$first" ] || fail "no opening comment in ${CHAPTER_DIRS[0]}/server.cpp"
-    for dir in "${CHAPTER_DIRS[@]}"; do
-        assert_equal "$(sed '/^#include/,$d' "$REPO/$dir/server.cpp")" "$first"
+    for ((k = 0; k < ${#CHAPTER_DIRS[@]}; k++)); do
+        dir=${CHAPTER_DIRS[k]}
+        run -0 head -n 1 "$REPO/$dir/server.cpp"
+        assert_output --regexp "^// ${CHAPTERS[k]}: [^ ].{9,}$"
+        titles+=("${output#*: }")
+        assert_equal "$(sed '1d; /^#include/,$d' "$REPO/$dir/server.cpp")" "$first"
     done
+    assert_equal "$(printf '%s\n' "${titles[@]}" | sort -u | wc -l)" "${#CHAPTER_DIRS[@]}"
 }
 
 @test "ch01 -> ch02 adds fork() after accept() and the child's exit, and changes no other code" {
