@@ -394,6 +394,32 @@ EOF
     assert_equal "$(grep -c 'CLOSE-WAIT' <<<"$ch05")" 0
 }
 
+# table_folders README: the folders the first column of README's folders
+# table names (written `name/`), one a line, sorted.
+table_folders() {
+    # shellcheck disable=SC2016 # backquotes are Markdown's here
+    sed -n '/^<!-- folders table: /,/^<!-- end of folders table -->$/p' "$1" |
+        awk -F'|' '/^\| / { print $2 }' | grep -oE '`[^`/]+/`' | tr -d '`/' | sort
+}
+
+@test "the folders tables of README.md and README.zh-CN.md name every top-level folder, each once, and none that is not there" {
+    local readme expected named
+    # The folders on disk (after make: build/ and the programs' chNN/ too),
+    # and those .gitignore names that may not be there yet (exercises/).
+    expected=$({
+        find "$REPO" -mindepth 1 -maxdepth 1 -type d ! -name .git -printf '%f\n'
+        sed -n 's|^/\([^][*?/]*\)/$|\1|p' "$REPO/.gitignore"
+    } | sort -u)
+    [ -n "$expected" ] || fail "no folder found in $REPO"
+    for readme in README.md README.zh-CN.md; do
+        named=$(table_folders "$REPO/$readme")
+        [ -n "$named" ] || fail "$readme: no folders table (<!-- folders table: ... -->)"
+        [ -z "$(uniq -d <<<"$named")" ] || fail "$readme: folders named twice: $(uniq -d <<<"$named" | tr '\n' ' ')"
+        run comm -3 <(echo "$expected") <(sort -u <<<"$named")
+        [ -z "$output" ] || fail "$readme: folders without a row (left) and rows without a folder (right):"$'\n'"$output"
+    done
+}
+
 @test "the claims tables in README.md and README.zh-CN.md are the ones tests/matrix prints from tests/claims.txt" {
     local readme lang
     for readme in README.md README.zh-CN.md; do
