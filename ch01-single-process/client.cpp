@@ -163,6 +163,7 @@ void send_stdin(const std::vector<int>& fds) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    open_dev_null_on_closed_std_fds();
     set_program_name(argv[0]);
     const Options options = parse_options(argc, argv);
 

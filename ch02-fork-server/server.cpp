@@ -1,7 +1,9 @@
+// ch02: a concurrent echo server: fork() after accept(), a child process per client
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.
 
+#include <cerrno>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -13,6 +15,7 @@
 #include "net.hpp"
 
 int main(int argc, char* argv[]) {
+    open_dev_null_on_closed_std_fds();
     set_program_name(argv[0]);
     const ServerArgs args = parse_server_args(argc, argv);
 
@@ -24,7 +27,8 @@ int main(int argc, char* argv[]) {
         socklen_t peer_length = sizeof peer_address;
         const int conn_fd = accept(listen_fd, reinterpret_cast<sockaddr*>(&peer_address), &peer_length);
         if (conn_fd < 0) {
-            report_accept_error();
+            report_errno("accept");
+            pause_if_accept_error_lasts(errno);
             continue;
         }
         const std::string peer = address_text(peer_address);

@@ -1,3 +1,4 @@
+// ch04: reaping in a SIGCHLD handler: waitpid(WNOHANG) in a loop, and accept() retried on EINTR
 // The echo server as this chapter leaves it. This folder's README.md says
 // what the chapter adds to the one before, which tutorial sections it
 // mirrors, and what to run and watch; `make diff` shows each chapter's fix.
@@ -33,6 +34,7 @@ void reap_children(int) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    open_dev_null_on_closed_std_fds();
     set_program_name(argv[0]);
     const ServerArgs args = parse_server_args(argc, argv);
 
@@ -57,7 +59,8 @@ int main(int argc, char* argv[]) {
             continue;
         }
         if (conn_fd < 0) {
-            report_accept_error();
+            report_errno("accept");
+            pause_if_accept_error_lasts(errno);
             continue;
         }
         const std::string peer = address_text(peer_address);

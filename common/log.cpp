@@ -77,16 +77,19 @@ void emit_plain(int fd, const char* prefix, const char* format, ...) {
 
 }  // namespace
 
-void set_program_name(const char* argv0) {
+void open_dev_null_on_closed_std_fds() {
     for (;;) {
         const int fd = open("/dev/null", O_RDWR);
         if (fd < 0)
-            break;
+            return;
         if (fd > STDERR_FILENO) {
             close(fd);
-            break;
+            return;
         }
     }
+}
+
+void set_program_name(const char* argv0) {
     if (argv0 == nullptr || *argv0 == '\0')
         return;
     const char* slash = std::strrchr(argv0, '/');

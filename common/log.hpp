@@ -3,10 +3,13 @@
 
 #include <sys/types.h>
 
+// Opens /dev/null on each of descriptors 0, 1 and 2 that is closed, as the
+// first thing a program does: otherwise the next socket would take that
+// number, and log lines meant for stdout or stderr would be sent to a client
+// or the listening socket.
+void open_dev_null_on_closed_std_fds();
+
 // Remembers the program's name (the last part of argv[0]) for error lines.
-// Also opens /dev/null on descriptors 0, 1 and 2 if any of them is closed:
-// otherwise the next socket would take that number, and log lines meant for
-// stdout or stderr would be sent to a client or the listening socket.
 void set_program_name(const char* argv0);
 
 // Prints "[PID] message" on stdout as a single write(2). Nothing is left in

@@ -44,9 +44,7 @@ std::string local_address(int fd) {
     return address_text(local);
 }
 
-void report_accept_error() {
-    const int error = errno;
-    report_errno("accept");
+void pause_if_accept_error_lasts(int error) {
     // These concern only the connection that failed (accept(2) says to treat
     // them like EAGAIN): the next accept() may well succeed. Any other error,
     // such as running out of descriptors, may still be there a moment later.
@@ -68,5 +66,4 @@ void report_accept_error() {
         nanosleep(&pause, nullptr);
     }
     }
-    errno = error;
 }

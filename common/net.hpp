@@ -21,8 +21,8 @@ std::string local_address(int fd);
 // getaddrinfo). On failure prints the call and the address and exits with 1.
 int connect_to(const char* host, uint16_t port);
 
-// Reports a failed accept() (errno) on stderr. Unless the error concerned
-// only the one connection (ECONNABORTED and the like), it then pauses 100 ms,
-// so that a loop calling accept() again does not spin on an error that
-// persists, such as EMFILE (out of descriptors).
-void report_accept_error();
+// After a failed accept(), given its errno: pauses 100 ms when the error may
+// last, such as EMFILE (out of descriptors), so that a loop calling accept()
+// again does not spin on it; returns at once when the error concerned only
+// the one connection (ECONNABORTED and the like).
+void pause_if_accept_error_lasts(int error);

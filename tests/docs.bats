@@ -12,7 +12,8 @@ load lib/audit
 # - the chapter's opening comment block: every line before the first
 #   #include (each must be a // comment or blank, checked here: code
 #   there would otherwise slip through); a test of its own checks that it
-#   is the same in every chapter;
+#   is the chapter's one-line title, then the same comment in every
+#   chapter;
 # - comments: whole-line // comments and trailing "  // ..." comments (a //
 #   after white space; no string literal in these files contains one);
 # - blank lines, and the indentation and trailing space of every line, so
@@ -108,13 +109,18 @@ test_names() {
 # and the opening comment block left out) is exactly its fix: the lines
 # below, no more. The includes listed are those the fix needs.
 
-@test "every server.cpp opens with the same comment, so that a chapter's diff is its fix alone" {
-    local dir first
-    first=$(sed '/^#include/,$d' "$REPO/${CHAPTER_DIRS[0]}/server.cpp")
+@test "every server.cpp opens with a one-line title naming its chapter and what it adds, then the same comment, so that a chapter's diff is its fix alone" {
+    local k dir first titles=()
+    first=$(sed '1d; /^#include/,$d' "$REPO/${CHAPTER_DIRS[0]}/server.cpp")
     [ -n "$first" ] || fail "no opening comment in ${CHAPTER_DIRS[0]}/server.cpp"
-    for dir in "${CHAPTER_DIRS[@]}"; do
-        assert_equal "$(sed '/^#include/,$d' "$REPO/$dir/server.cpp")" "$first"
+    for ((k = 0; k < ${#CHAPTER_DIRS[@]}; k++)); do
+        dir=${CHAPTER_DIRS[k]}
+        run -0 head -n 1 "$REPO/$dir/server.cpp"
+        assert_output --regexp "^// ${CHAPTERS[k]}: [^ ].{9,}$"
+        titles+=("${output#*: }")
+        assert_equal "$(sed '1d; /^#include/,$d' "$REPO/$dir/server.cpp")" "$first"
     done
+    assert_equal "$(printf '%s\n' "${titles[@]}" | sort -u | wc -l)" "${#CHAPTER_DIRS[@]}"
 }
 
 @test "ch01 -> ch02 adds fork() after accept() and the child's exit, and changes no other code" {
@@ -145,7 +151,6 @@ EOF
 @test "ch03 -> ch04 replaces SIG_IGN by a sigaction handler with a waitpid(-1, &status, WNOHANG) loop, adds the EINTR retry, and changes no other code" {
     run -0 code_diff 3
     assert_output - <<'EOF'
-> #include <cerrno>
 > #include <sys/wait.h>
 > namespace {
 > void reap_children(int) {
@@ -190,10 +195,13 @@ EOF
     run -0 code_diff 5
     assert_output - <<'EOF'
 > #include <algorithm>
+> #include <cstdlib>
 > #include <sys/select.h>
 > #include <vector>
 > std::vector<pid_t> children;
 > void remember_child(pid_t pid) {
+> if (pid <= 0)
+> return;
 > const auto free_slot = std::find(children.begin(), children.end(), 0);
 > if (free_slot != children.end())
 > *free_slot = pid;
@@ -211,20 +219,26 @@ EOF
 > void request_stop(int) {
 > stop_requested = 1;
 > }
-< for (;;) {
+> sigset_t install_stop_handlers() {
 > struct sigaction on_stop{};
 > on_stop.sa_handler = request_stop;
 > sigemptyset(&on_stop.sa_mask);
 > on_stop.sa_flags = 0;
 > if (sigaction(SIGTERM, &on_stop, nullptr) < 0 || sigaction(SIGINT, &on_stop, nullptr) < 0)
 > die_errno("sigaction SIGTERM, SIGINT");
-> sigset_t stop_signals, child_exits, while_waiting;
+> sigset_t stop_signals, while_waiting;
 > sigemptyset(&stop_signals);
 > sigaddset(&stop_signals, SIGTERM);
 > sigaddset(&stop_signals, SIGINT);
-> sigemptyset(&child_exits);
-> sigaddset(&child_exits, SIGCHLD);
 > sigprocmask(SIG_BLOCK, &stop_signals, &while_waiting);
+> return while_waiting;
+> }
+> void undo_stop_handlers(const sigset_t& while_waiting) {
+> signal(SIGTERM, SIG_DFL);
+> signal(SIGINT, SIG_DFL);
+> sigprocmask(SIG_SETMASK, &while_waiting, nullptr);
+> }
+> bool wait_for_client_or_stop(int listen_fd, const sigset_t& while_waiting) {
 > while (!stop_requested) {
 > fd_set readable;
 > FD_ZERO(&readable);
@@ -234,15 +248,19 @@ EOF
 > report_errno("pselect");
 > continue;
 > }
-> sigprocmask(SIG_BLOCK, &child_exits, nullptr);
-> sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
-> signal(SIGTERM, SIG_DFL);
-> signal(SIGINT, SIG_DFL);
-> sigprocmask(SIG_SETMASK, &while_waiting, nullptr);
-> remember_child(pid);
-> sigprocmask(SIG_UNBLOCK, &child_exits, nullptr);
+> return true;
+> }
+> return false;
+> }
+> void mask_child_exits(int how) {
+> sigset_t child_exits;
+> sigemptyset(&child_exits);
+> sigaddset(&child_exits, SIGCHLD);
+> sigprocmask(how, &child_exits, nullptr);
+> }
+> [[noreturn]] void stop_and_exit(int listen_fd) {
 > close(listen_fd);
-> sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+> mask_child_exits(SIG_BLOCK);
 > int serving = 0;
 > for (const pid_t child : children) {
 > if (child != 0) {
@@ -257,8 +275,57 @@ EOF
 > while ((pid = waitpid(-1, &status, 0)) > 0)
 > log_child_status(pid, status);
 > log_line("stopped: every child reaped");
-> return 0;
+> std::exit(0);
+> }
+< for (;;) {
+> const sigset_t while_waiting = install_stop_handlers();
+> while (wait_for_client_or_stop(listen_fd, while_waiting)) {
+> mask_child_exits(SIG_BLOCK);
+> remember_child(pid);
+> mask_child_exits(SIG_UNBLOCK);
+> undo_stop_handlers(while_waiting);
+> stop_and_exit(listen_fd);
 EOF
+}
+
+@test "every server.cpp's main() fits on one screen: 60 lines at most, from its first line to its closing brace" {
+    local dir lines long=()
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        lines=$(awk '/^int main\(/ { inside = 1 } inside { n++ } inside && /^}/ { print n; exit }' "$REPO/$dir/server.cpp")
+        [ -n "$lines" ] || fail "$dir/server.cpp: no main() found"
+        ((lines <= 60)) || long+=("$dir/server.cpp: main() is $lines lines")
+    done
+    ((${#long[@]} == 0)) || fail "$(printf '%s\n' "${long[@]}")"
+}
+
+@test "every line of code a chapter README quotes in a cpp block is a line of its server.cpp (whole-line comments aside)" {
+    local dir readme missing
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        for readme in "$REPO/$dir"/README*.md; do
+            missing=$(awk '
+                FNR == NR { line[$0] = 1; next }
+                /^```cpp$/ { inside = 1; next }
+                /^```/ { inside = 0; next }
+                inside && $0 !~ /^[[:space:]]*(\/\/.*)?$/ && !($0 in line) { print FNR ": " $0 }
+            ' "$REPO/$dir/server.cpp" "$readme")
+            [ -z "$missing" ] || fail "${readme#"$REPO"/} quotes lines $dir/server.cpp does not have:"$'\n'"$missing"
+        done
+    done
+}
+
+@test "a chapter README that counts the lines of make diff-chNN counts them right, in both languages" {
+    local dir chapter readme said diff_lines counted=0
+    for dir in "${CHAPTER_DIRS[@]:1}"; do
+        chapter=${dir%%-*}
+        diff_lines=$("$REPO/scripts/chapter-diff" "$chapter" | grep -E '^[-+]' | grep -cvE '^(---|\+\+\+) ')
+        for readme in "$REPO/$dir"/README*.md; do
+            said=$(sed -nE "s/^\`make diff-$chapter\` (prints the whole change: |打印出全部改动：增删共 )([0-9]+).*/\2/p" "$readme")
+            [ -n "$said" ] || continue
+            counted=$((counted + 1))
+            assert_equal "${readme#"$REPO"/}: $said lines" "${readme#"$REPO"/}: $diff_lines lines"
+        done
+    done
+    ((counted > 0)) || fail "no README counts the lines of its chapter's diff"
 }
 
 @test "every test a README names exists, and each chapter README names at least one" {
@@ -325,6 +392,32 @@ EOF
     assert_equal "$(grep -c -- '-> socket:' <<<"$ch05")" 2
     assert_equal "$(grep -c '^CLOSE-WAIT ' <<<"$ch04")" 3
     assert_equal "$(grep -c 'CLOSE-WAIT' <<<"$ch05")" 0
+}
+
+# table_folders README: the folders the first column of README's folders
+# table names (written `name/`), one a line, sorted.
+table_folders() {
+    # shellcheck disable=SC2016 # backquotes are Markdown's here
+    sed -n '/^<!-- folders table: /,/^<!-- end of folders table -->$/p' "$1" |
+        awk -F'|' '/^\| / { print $2 }' | grep -oE '`[^`/]+/`' | tr -d '`/' | sort
+}
+
+@test "the folders tables of README.md and README.zh-CN.md name every top-level folder, each once, and none that is not there" {
+    local readme expected named
+    # The folders on disk (after make: build/ and the programs' chNN/ too),
+    # and those .gitignore names that may not be there yet (exercises/).
+    expected=$({
+        find "$REPO" -mindepth 1 -maxdepth 1 -type d ! -name .git -printf '%f\n'
+        sed -n 's|^/\([^][*?/]*\)/$|\1|p' "$REPO/.gitignore"
+    } | sort -u)
+    [ -n "$expected" ] || fail "no folder found in $REPO"
+    for readme in README.md README.zh-CN.md; do
+        named=$(table_folders "$REPO/$readme")
+        [ -n "$named" ] || fail "$readme: no folders table (<!-- folders table: ... -->)"
+        [ -z "$(uniq -d <<<"$named")" ] || fail "$readme: folders named twice: $(uniq -d <<<"$named" | tr '\n' ' ')"
+        run comm -3 <(echo "$expected") <(sort -u <<<"$named")
+        [ -z "$output" ] || fail "$readme: folders without a row (left) and rows without a folder (right):"$'\n'"$output"
+    done
 }
 
 @test "the claims tables in README.md and README.zh-CN.md are the ones tests/matrix prints from tests/claims.txt" {
