@@ -10,7 +10,6 @@ load ../lib/audit
 load ../lib/exercises
 # shellcheck source=../../lib/claims-table.bash
 source "$REPO/lib/claims-table.bash"
-read_claims
 
 # expected_failures CH: the claims that hold in CH but fail in the chapter
 # before: those the untouched file must fail.
@@ -25,15 +24,12 @@ expected_failures() {
     return 0
 }
 
-# failed_claims: the claims the last check reported as not holding.
+# failed_claims: the claims the last run_check found not holding.
 failed_claims() {
-    local line claim
-    while IFS= read -r line; do
-        [[ $line == '  does not hold  '* ]] || continue
-        for claim in "${CLAIM_NAMES[@]}"; do
-            [ "${CLAIM_SAYS[$claim en]}" = "${line#  does not hold  }" ] && echo "$claim"
-        done
-    done <<<"$output"
+    local claim verdict _
+    while IFS=$'\t' read -r claim verdict _; do
+        [ "$verdict" = holds ] || echo "$claim"
+    done <"$BATS_TEST_TMPDIR/results"
 }
 
 @test "every chapter's untouched exercise fails exactly the claims its fix makes hold, and the chapter's own server.cpp passes" {
