@@ -82,7 +82,9 @@ chapters: $(PROGRAMS)
 
 # chNN/server is linked from chNN-*/server.cpp and common/. A variant,
 # chNN-*/variants/NAME.patch, is the chapter's server with that patch
-# applied: build/variants/chNN-NAME/server (scripts/variant).
+# applied: scripts/variant patches and compiles the files it changes (at
+# -O0), and lists the objects to link in build/variants/chNN-NAME/objects;
+# build/variants/chNN-NAME/server is linked from them as chNN/server is.
 define chapter
 $(1): $(1)/server $(1)/client
 $(1)/server: build/$(2)/server.o build/libcommon.a build/server-ldflags
@@ -91,8 +93,10 @@ $(1)/server: build/$(2)/server.o build/libcommon.a build/server-ldflags
 $(1)/client: build/$(2)/client.o build/libcommon.a
 	@mkdir -p $$(dir $$@)
 	$$(CXX) $$(CXXFLAGS) $$(LDFLAGS) $$^ -o $$@
-build/variants/$(1)-%/server: $(2)/variants/%.patch build/$(2)/server.o build/libcommon.a build/server-ldflags scripts/variant | setup
+build/variants/$(1)-%/objects: $(2)/variants/%.patch build/$(2)/server.o build/libcommon.a build/flags scripts/variant | setup
 	@scripts/variant build $(1)-$$*
+build/variants/$(1)-%/server: build/variants/$(1)-%/objects build/libcommon.a build/server-ldflags
+	@$$(CXX) $$(CXXFLAGS) $$(LDFLAGS) $$(file <$$<) build/libcommon.a $$(file <build/server-ldflags) -o $$@
 VARIANTS += $(patsubst $(2)/variants/%.patch,$(1)-%,$(wildcard $(2)/variants/*.patch))
 endef
 VARIANTS :=
@@ -140,13 +144,21 @@ test-slow: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(VARIANT_SERVERS)
 # ---------------------------------------------------------------- exercises
 
 # make exercise-ch04: exercises/ch04/server.cpp, ch03's server to turn into
-# ch04, and the task; make check-ch04 grades it by ch04's claims.
+# ch04, and the task; make check-ch04 links exercises/ch04/server from it as
+# a chapter's server is (built with the flags of build/flags), and grades it
+# by ch04's claims (scripts/exercise). EXERCISES=DIR stands for exercises/.
+EXERCISES        ?= exercises
 EXERCISE_TARGETS := $(addprefix exercise-,$(wordlist 2,$(words $(CHAPTERS)),$(CHAPTERS)))
 CHECK_TARGETS    := $(addprefix check-,$(wordlist 2,$(words $(CHAPTERS)),$(CHAPTERS)))
 .PHONY: $(EXERCISE_TARGETS) $(CHECK_TARGETS)
 $(EXERCISE_TARGETS): exercise-%:
 	@scripts/exercise start $*
-$(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) | setup
+$(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(EXERCISES)/%/server | setup
+	@scripts/exercise check $*
+$(EXERCISES)/%/server: $(EXERCISES)/%/server.cpp build/libcommon.a build/flags build/server-ldflags
+	@$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(LDFLAGS) $< build/libcommon.a $(file <build/server-ldflags) -o $@
+# No server.cpp yet: scripts/exercise says to make exercise-chNN first.
+$(EXERCISES)/%/server.cpp:
 	@scripts/exercise check $*
 
 # ---------------------------------------------------------------- maintainers

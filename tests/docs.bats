@@ -91,9 +91,9 @@ test_names() {
         name=${name%\" \{}
         NAMES[${file#"$REPO"/}$'\t'$name]=1
     done <"$BATS_TEST_TMPDIR/names"
-    while read -r name _; do
-        [[ -z $name || $name == \#* ]] || NAMES[tests/claims.txt$'\t'$name]=1
-    done <"$REPO/tests/claims.txt"
+    while read -r name; do
+        NAMES[tests/claims.txt$'\t'$name]=1
+    done < <("$REPO/tests/matrix" names)
 }
 
 # ---------------------------------------------------------------- claims

@@ -15,16 +15,27 @@ OBSERVED=
 # expect_claim EXPECTED NAME SERVER: runs claim NAME against the program
 # SERVER. Passes when the claim holds and EXPECTED is "holds", or it fails
 # and EXPECTED is "fails"; otherwise fails with what was observed. A claim
-# whose experiment could not run (status 2 or more) always fails.
+# whose experiment could not run (status 2 or more) always fails. With
+# CLAIM_RESULTS set, appends to that file a line "NAME<TAB>VERDICT<TAB>
+# OBSERVED": VERDICT holds, fails or broken (the experiment could not
+# run), OBSERVED what the experiment saw, on one line (make check-chNN
+# grades from these: tests/run --exercise).
 expect_claim() {
-    local expected=$1 name=$2 server=$3 status=0
+    local expected=$1 name=$2 server=$3 status=0 verdict observed
     OBSERVED=
     "claim_${name//-/_}" "$server" || status=$?
-    case $expected:$status in
-    holds:0 | fails:1) return 0 ;;
-    holds:1) fail "$name does not hold: ${OBSERVED:-no observation}" ;;
-    fails:0) fail "$name holds, but this server should show the problem it is about" ;;
-    *) fail "$name: the experiment could not run (status $status)${OBSERVED:+: $OBSERVED}" ;;
+    case $status in
+    0) verdict=holds observed=$OBSERVED ;;
+    1) verdict=fails observed=${OBSERVED:-no observation} ;;
+    *) verdict=broken observed="the experiment could not run (status $status)${OBSERVED:+: $OBSERVED}" ;;
+    esac
+    [ -z "${CLAIM_RESULTS:-}" ] ||
+        printf '%s\t%s\t%s\n' "$name" "$verdict" "${observed//[$'\t\n']/ }" >>"$CLAIM_RESULTS"
+    case $expected:$verdict in
+    holds:holds | fails:fails) return 0 ;;
+    holds:fails) fail "$name does not hold: $observed" ;;
+    fails:holds) fail "$name holds, but this server should show the problem it is about" ;;
+    *) fail "$name: $observed" ;;
     esac
 }
 

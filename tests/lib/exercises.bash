@@ -20,8 +20,10 @@ solution() {
     cp "$EXERCISES/$1/work/$dir/server.cpp" "$EXERCISES/$1/server.cpp"
 }
 
-# run_check CH [CLAIMS]: make check-CH, on those claims only if CLAIMS is given.
-# A whole column takes a while (minutes under the sanitizers).
+# run_check CH [CLAIMS]: make check-CH, on those claims only if CLAIMS is given;
+# the results of its claims, as expect_claim records them, in
+# $BATS_TEST_TMPDIR/results. A whole column takes a while (minutes under the
+# sanitizers).
 run_check() {
-    CLAIMS=${2:-} MAKE_TIMEOUT=$((300 * ${TIME_SCALE:-1})) make_run "check-$1"
+    CLAIM_RESULTS=$BATS_TEST_TMPDIR/results CLAIMS=${2:-} MAKE_TIMEOUT=$((300 * ${TIME_SCALE:-1})) make_run "check-$1"
 }

@@ -2,12 +2,14 @@
 # Exercise mode, every chapter in full: make check-chNN fails the untouched
 # starting file on exactly the claims the chapter's fix makes hold, passes
 # the chapter's own server.cpp and the solutions written differently
-# (tests/exercises/*.patch with "holds"), and fails each wrong one on the
-# claims it names (tests/exercises/ and the chapter's variants).
+# (tests/exercises/*.patch that fail no claim), and fails each wrong one on
+# the claims its header names (tests/exercises/ and the chapters' variants).
 
 load ../helpers
 load ../lib/audit
 load ../lib/exercises
+# shellcheck source=../../lib/claims-table.bash
+source "$REPO/lib/claims-table.bash"
 
 # expected_failures CH: the claims that hold in CH but fail in the chapter
 # before: those the untouched file must fail.
@@ -22,15 +24,12 @@ expected_failures() {
     return 0
 }
 
-# failed_claims: the claims the last check reported as not holding.
+# failed_claims: the claims the last run_check found not holding.
 failed_claims() {
-    local line sentence claim
-    while IFS= read -r line; do
-        [[ $line == '  does not hold  '* ]] || continue
-        sentence=${line#  does not hold  }
-        claim=$(grep -F "| $sentence |" "$REPO/tests/claims.txt" | awk '{ print $1 }')
-        echo "$claim"
-    done <<<"$output"
+    local claim verdict _
+    while IFS=$'\t' read -r claim verdict _; do
+        [ "$verdict" = holds ] || echo "$claim"
+    done <"$BATS_TEST_TMPDIR/results"
 }
 
 @test "every chapter's untouched exercise fails exactly the claims its fix makes hold, and the chapter's own server.cpp passes" {
@@ -54,23 +53,18 @@ failed_claims() {
 }
 
 @test "each solution written differently passes, and each wrong one fails on the claims it names" {
-    local patch chapter verdict claim
+    local patch claim
     for patch in "$REPO"/tests/exercises/*.patch "$REPO"/ch*/variants/*.patch; do
-        chapter=${patch##*/}
-        [[ $patch == */variants/* ]] && chapter=$(basename "$(dirname "$(dirname "$patch")")")
-        chapter=${chapter%%-*}
+        read_patch "$patch"
         # Variants that change common/ are not a reader's server.cpp.
-        grep -q '^+++ b/common/' "$patch" && continue
-        solution "$chapter" "$patch"
-        verdict=$(sed -n '2p' "$patch")
-        [[ $patch == */variants/* ]] && verdict=$(grep '^fails:' "$patch")
-        [ "$verdict" = "fails:" ] && verdict=holds # a variant that fails no claim
-        run_check "$chapter"
-        if [ "$verdict" = holds ]; then
+        [[ " ${PATCH_FILES[*]} " == *" common/"* ]] && continue
+        solution "$PATCH_CHAPTER" "$patch"
+        run_check "$PATCH_CHAPTER"
+        if [ ${#PATCH_FAILS[@]} -eq 0 ]; then
             assert_success
         else
             assert_failure
-            for claim in ${verdict#fails:}; do
+            for claim in "${PATCH_FAILS[@]}"; do
                 failed_claims | grep -qx "$claim" || fail "${patch#"$REPO"/}: $claim should not hold"$'\n'"$output"
             done
         fi
