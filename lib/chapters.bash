@@ -1,7 +1,13 @@
 # The chapter list, read from chapters.txt: sourced by lib/harness.bash and
 # the scripts that need only the list. Sets REPO if it is not set.
 
-: "${REPO:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+if [ -z "${REPO:-}" ]; then
+    # cd and back rather than $(cd ... && pwd): no process to start.
+    _chapters_from=$PWD
+    cd "${BASH_SOURCE[0]%/*}/.." && REPO=$PWD
+    cd "$_chapters_from" || return 1
+    unset _chapters_from
+fi
 
 # CHAPTER_DIRS (the folders, chNN-name) and CHAPTERS (chNN): the
 # chapters in order, from chapters.txt.

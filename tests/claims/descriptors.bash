@@ -87,12 +87,8 @@ claim_client_sees_close() {
     wait_until 2 gone "$child" || return 2
     # The kernel sent a FIN if that was the last reference: the client's
     # side of the connection is then in CLOSE_WAIT.
-    poll 0.5 count_is 1 client_close_wait "$PORT" && return 0
+    poll 0.5 count_is 1 sockets_to close-wait "$PORT" && return 0
     observe "child $child killed, the client's connection still open (another process holds it)"
     return 1
 }
 
-# client_close_wait PORT: client-side sockets to PORT in CLOSE_WAIT.
-client_close_wait() {
-    ss -tanH state close-wait "( dport = :$1 )" | wc -l
-}

@@ -168,6 +168,8 @@ claim_child_survives_signals() {
     CLIENTS+=("$peer")
     wait_until 2 more_than 0 sockets established "$PORT" || return 2
     wait_until 2 gone "$(client_pid idle)" || return 2
+    # The child that served idle exits now: not the one to signal.
+    [ "$serving" = "$SERVER_PID" ] || wait_until 2 gone "$serving" || return 2
     serving=$(serving_process)
     # Signals for as long as the echo lasts, 3 s at most (it takes well
     # under one); then the client has its bytes, or waits for lost ones.

@@ -52,8 +52,8 @@ claim_stops_on_term() {
     fi
     [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS"; return 1; }
     reaped_by_server $children || return 1
-    poll 1 count_is 3 client_close_wait "$port" ||
-        { observe "$(client_close_wait "$port") of 3 clients saw their connection closed"; return 1; }
+    poll 1 count_is 3 sockets_to close-wait "$port" ||
+        { observe "$(sockets_to close-wait "$port") of 3 clients saw their connection closed"; return 1; }
     serve "$1" "$port" || { observe "the port is not free: $(head -n 1 "$ERR")"; return 1; }
 }
 

@@ -3,8 +3,8 @@
 # it shows with what the table expects.
 
 # shellcheck source=peers.bash
-source "$(dirname "${BASH_SOURCE[0]}")/peers.bash"
-for claims_file in "$(dirname "${BASH_SOURCE[0]}")"/../claims/*.bash; do
+source "${BASH_SOURCE[0]%/*}/peers.bash"
+for claims_file in "${BASH_SOURCE[0]%/*}"/../claims/*.bash; do
     # shellcheck source=/dev/null
     source "$claims_file"
 done

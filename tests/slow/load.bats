@@ -27,6 +27,13 @@ flood_ok() {
     assert_equal "${#seen[@]}" "$2"
 }
 
+# wait_served CH N: in a forking chapter, waits until the parent has logged
+# N children serving clients: a child may echo, even exit, before its
+# parent's "child PID serves client" line.
+wait_served() {
+    [ "$1" = ch01 ] || wait_until 2 count_is "$2" log_count ' serves client '
+}
+
 @test "every forking chapter (ch02 on) echoes 100 concurrent clients sending 256 KiB of random bytes each, every echo identical" {
     local chapter
     for chapter in $(chapters_from ch02); do
