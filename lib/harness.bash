@@ -2,13 +2,14 @@
 # /proc and ss, and stop everything that was started. The one place that
 # starts the processes of the tests, the demos, the doc-test and the bench.
 # Sourced by tests/helpers.bash, scripts/demo, tests/doctest, bench/run and
-# maint/fresh-debian; it defines functions and variables only, in five files
+# maint/fresh-debian; it defines functions and variables only, in six files
 # by topic:
 #   lib/harness/wait.bash      poll, wait_until, nap: bounded waiting
 #   lib/harness/proc.bash      a process's state, children, descriptors
 #   lib/harness/servers.bash   start_server, start_background, ss
 #   lib/harness/clients.bash   open_client, feed, end_feed, client_got
 #   lib/harness/cleanup.bash   harness_cleanup: stop all that was started
+#   lib/harness/leftovers.bash what a run left behind: the one finder
 #
 # Each server runs under build/tools/subreaper, in a process group of its
 # own, so that stopping the subreaper stops the server and all its children
@@ -28,7 +29,7 @@ if [ -z "${REPO:-}" ]; then
 fi
 # shellcheck source=chapters.bash
 source "$REPO/lib/chapters.bash"
-for _harness_part in wait proc servers clients cleanup; do
+for _harness_part in wait proc servers clients cleanup leftovers; do
     # shellcheck source=/dev/null
     source "$REPO/lib/harness/$_harness_part.bash"
 done

@@ -166,7 +166,9 @@ claim_child_survives_signals() {
     "$PEER" trickle 16777216 127.0.0.1 "$PORT" >"$out" 2>&1 3>&- 4>&- &
     local peer=$!
     CLIENTS+=("$peer")
-    wait_until 2 more_than 0 sockets established "$PORT" || return 2
+    # Connected, not established: the peer may have sent all and shut down
+    # its side (close-wait here) before the poll looks.
+    wait_until 2 more_than 0 sockets connected "$PORT" || return 2
     wait_until 2 gone "$(client_pid idle)" || return 2
     # The child that served idle exits now: not the one to signal.
     [ "$serving" = "$SERVER_PID" ] || wait_until 2 gone "$serving" || return 2

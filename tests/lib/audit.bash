@@ -7,19 +7,19 @@
 # take MAKE_TIMEOUT seconds (20 by default).
 make_run() {
     MARK="DOCS_BATS_MARK=$BATS_TEST_TMPDIR"
-    ORPHANS_BEFORE=$(orphaned_zombies)
+    session_orphans
+    ORPHANS_BEFORE="${ORPHANS[*]}"
     run env "$MARK" timeout "${MAKE_TIMEOUT:-20}" make --no-print-directory -s -C "$REPO" "$@" 3>&-
 }
 
-# orphaned_zombies: the zombies of this test's session whose parent is PID 1,
-# as "PID (NAME)". On these machines PID 1 may leave such a zombie for good.
+# session_orphans: orphaned_zombies (lib/harness/leftovers.bash) of this
+# test's session. On these machines PID 1 may leave such a zombie for good.
 # (Zombies of other sessions, other people's tests say, are none of ours.)
-orphaned_zombies() {
-    local line session
+session_orphans() {
+    local line
     read -r line <"/proc/$BASHPID/stat"
-    [[ ${line##*) } =~ ^[A-Z]\ [0-9]+\ [0-9]+\ ([0-9]+) ]] && session=${BASH_REMATCH[1]}
-    ps -e -o pid=,ppid=,sess=,stat=,comm= |
-        awk -v session="$session" '$2 == 1 && $3 == session && $4 ~ /^Z/ { print $1 " (" $5 ")" }'
+    [[ ${line##*) } =~ ^[A-Z]\ [0-9]+\ [0-9]+\ ([0-9]+) ]]
+    orphaned_zombies "${BASH_REMATCH[1]}"
 }
 
 # assert_nothing_left PORT...: nothing that make started still runs (no
@@ -29,18 +29,16 @@ orphaned_zombies() {
 # orphan: its parent is PID 1, not this test; the first and third checks
 # are the ones that find it, alive or dead.)
 assert_nothing_left() {
-    local left port after zombie test_pid=$BASHPID
-    left=$(grep -lsaF -- "$MARK" /proc/[0-9]*/environ || true)
-    [ -z "$left" ] || fail "processes left running: $(for f in $left; do f=${f%/environ}; tr '\0' ' ' <"$f/cmdline"; echo; done)"
+    local left= port zombie test_pid=$BASHPID
+    marked_processes "$MARK"
+    [ ${#MARKED[@]} -eq 0 ] || fail "processes left running: ${MARKED[*]}"
     wait_until 1 no_children "$test_pid"
     # (No <(...) here or anywhere in this file: bash does not wait for a
     # process substitution, which would be left an orphaned zombie itself.)
-    after=$(orphaned_zombies)
-    left=
-    while IFS= read -r zombie; do
-        [ -n "$zombie" ] || continue
-        [[ $'\n'$ORPHANS_BEFORE$'\n' == *$'\n'$zombie$'\n'* ]] || left+="$zombie "
-    done <<<"$after"
+    session_orphans
+    for zombie in "${ORPHANS[@]}"; do
+        [[ " $ORPHANS_BEFORE " == *" $zombie "* ]] || left+="$zombie "
+    done
     [ -z "$left" ] || fail "new orphaned zombies: $left"
     for port in "$@"; do
         assert_equal "$(sockets listening "$port")" 0

@@ -39,6 +39,7 @@
 // The client in the chapters stays the book's client; these behaviours belong
 // to the tests.
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
@@ -185,21 +186,23 @@ struct Stream {
 
 int flood(long count, long bytes, const char* host, const char* port, int receive_buffer = 0) {
     std::vector<Stream> streams(static_cast<size_t>(count));
-    uint64_t state = static_cast<uint64_t>(getpid()) * 2654435761ULL + static_cast<uint64_t>(time(nullptr));
-    for (Stream& stream : streams) {
-        stream.data.resize(static_cast<size_t>(bytes));
-        for (char& byte : stream.data) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            byte = static_cast<char>(state >> 24);
-        }
-    }
     // Every connection is open before any byte is sent: N clients at once.
+    // They open first of all, so that a test sees them at once even where
+    // making the data takes a while (16 MiB on a slow machine).
     for (Stream& stream : streams) {
         stream.fd = connect_ipv4(host, port, receive_buffer);
         if (fcntl(stream.fd, F_SETFL, O_NONBLOCK) < 0)
             fail("fcntl O_NONBLOCK");
+    }
+    uint64_t state = static_cast<uint64_t>(getpid()) * 2654435761ULL + static_cast<uint64_t>(time(nullptr));
+    for (Stream& stream : streams) {
+        stream.data.resize(static_cast<size_t>(bytes));
+        for (size_t at = 0; at < stream.data.size(); at += sizeof state) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            std::memcpy(stream.data.data() + at, &state, std::min(sizeof state, stream.data.size() - at));
+        }
     }
 
     const long deadline = static_cast<long>(time(nullptr)) + 30;
