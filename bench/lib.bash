@@ -1,5 +1,6 @@
-# bench/lib.bash: starting, stopping and measuring the servers of make bench.
-# shellcheck disable=SC2034 # SERVER_PID, SERVER_PORT, USED_CPU_US and USED_FAULTS are for bench/run
+# bench/lib.bash: starting, stopping and measuring the servers of make bench,
+# through the harness (lib/harness.bash), which starts every server.
+# shellcheck disable=SC2034 # SERVER_PORT, USED_CPU_US and USED_FAULTS are for bench/run
 # Sourced by bench/run, which sets OUT (build/bench) and LOGMODE.
 #
 #   bench_start NAME      starts server NAME; sets SERVER_PID, SERVER_PORT
@@ -15,7 +16,10 @@
 #   machine_busy          "LOAD1 BUSY%": load average, and the share of CPU
 #                         time not idle over the next second
 
-BENCH_SUBREAPERS=()
+# shellcheck source=../lib/harness.bash
+source lib/harness.bash
+SUBREAPER=$OUT/subreaper
+HARNESS_TMP=$OUT/logs
 BENCH_NOTES=()
 
 # bench_note TEXT: a line printed under the tables.
@@ -23,20 +27,21 @@ bench_note() {
     BENCH_NOTES+=("$*")
 }
 
-# bench_command NAME PORT: the command line of server NAME.
+# bench_command NAME: the command line of server NAME, for start_server:
+# {port} and {address} stand for its port and address.
 bench_command() {
-    local name=$1 port=$2 extra
+    local name=$1 extra
     case $name in
-    ch01 | ch05 | ch05-dyn | ch05-libc | minimal-pie) echo "$OUT/$name-server $port 127.0.0.1" ;;
-    minimal) echo "$OUT/minimal_fork_server $port 127.0.0.1" ;;
+    ch01 | ch05 | ch05-dyn | ch05-libc | minimal-pie) echo "$OUT/$name-server {port} {address}" ;;
+    minimal) echo "$OUT/minimal_fork_server {port} {address}" ;;
     # socat's listen backlog is 5 unless told, tcpserver looks the client up
     # in DNS and ident unless told: both cost seconds here that have nothing
     # to do with processes (see bench/README.md), so both are told.
-    socat) echo "socat TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr,backlog=4096 EXEC:cat" ;;
-    tcpserver) echo "tcpserver -H -R -l 0 127.0.0.1 $port cat" ;;
+    socat) echo "socat TCP-LISTEN:{port},bind={address},fork,reuseaddr,backlog=4096 EXEC:cat" ;;
+    tcpserver) echo "tcpserver -H -R -l 0 {address} {port} cat" ;;
     *)
         for extra in ${BENCH_EXTRA:-}; do
-            [ "${extra%%=*}" = "$name" ] && { echo "${extra#*=} $port 127.0.0.1"; return 0; }
+            [ "${extra%%=*}" = "$name" ] && { echo "${extra#*=} {port} {address}"; return 0; }
         done
         return 1
         ;;
@@ -44,52 +49,33 @@ bench_command() {
 }
 
 bench_start() {
-    local name=$1 port cmd=() out tries=0 child=
+    local name=$1 port command
     SERVER_PID='' SERVER_PORT=''
     port=$("$OUT/loadgen" --free-port) || return 1
-    read -r -a cmd <<<"$(bench_command "$name" "$port")"
-    [ ${#cmd[@]} -gt 0 ] || { echo "bench: unknown server $name" >&2; return 1; }
-    command -v "${cmd[0]}" >/dev/null || return 1
-    if [ "$LOGMODE" = null ]; then out=/dev/null; else out=$OUT/logs/$name.log; fi
+    command=$(bench_command "$name") || { echo "bench: unknown server $name" >&2; return 1; }
+    command -v "${command%% *}" >/dev/null || return 1
     rm -f "$OUT/usage"
-    "$OUT/subreaper" --usage "$OUT/usage" "${cmd[@]}" >>"$out" 2>>"$OUT/logs/$name.err" &
-    BENCH_SUBREAPERS+=($!)
-    if "$OUT/loadgen" --wait "$port" -d 5; then
-        while [ -z "$child" ] && [ $tries -lt 250 ]; do
-            child=$(pgrep -P "${BENCH_SUBREAPERS[-1]}" | head -n 1)
-            [ -n "$child" ] || sleep 0.02
-            tries=$((tries + 1))
-        done
-    fi
-    [ -n "$child" ] || { bench_stop; return 1; }
-    SERVER_PID=$child SERVER_PORT=$port
+    SERVER_OUT=$OUT/logs/$name.log
+    [ "$LOGMODE" = null ] && SERVER_OUT=/dev/null
+    REAPER_OPTIONS=(--usage "$OUT/usage")
+    start_server "$command" "$port" || { stop_server; return 1; }
+    SERVER_PORT=$PORT
 }
 
 bench_stop() {
-    local sub
     USED_CPU_US=0 USED_FAULTS=0
-    [ ${#BENCH_SUBREAPERS[@]} -gt 0 ] || return 1
-    sub=${BENCH_SUBREAPERS[-1]}
-    kill -TERM "$sub" 2>/dev/null
-    wait "$sub" 2>/dev/null
-    unset 'BENCH_SUBREAPERS[-1]'
+    [ ${#REAPERS[@]} -gt 0 ] || return 1
+    stop_server
     [ -f "$OUT/usage" ] || return 1
     read -r USED_CPU_US USED_FAULTS < <(sed 's/[a-z_]*=//g' "$OUT/usage")
 }
 
 bench_settle() {
-    local tries=0
-    while pgrep -P "$SERVER_PID" >/dev/null && [ $tries -lt 100 ]; do
-        sleep 0.02
-        tries=$((tries + 1))
-    done
+    poll 2 no_children "$SERVER_PID" || true
 }
 
 bench_stop_all() {
-    local sub
-    for sub in "${BENCH_SUBREAPERS[@]}"; do kill -TERM "$sub" 2>/dev/null; done
-    for sub in "${BENCH_SUBREAPERS[@]}"; do wait "$sub" 2>/dev/null; done
-    BENCH_SUBREAPERS=()
+    harness_cleanup
 }
 
 # Pss and the private pages (USS) come from smaps_rollup, the page tables
@@ -97,7 +83,7 @@ bench_stop_all() {
 # "PROCS RSS PSS USS PTE", then the same of PID's children alone: "RSS USS PTE".
 tree_memory() {
     local pid
-    for pid in "$1" $(pgrep -P "$1"); do
+    for pid in "$1" $(child_pids "$1"); do
         [ "$pid" = "$1" ] && echo "process parent" || echo "process child"
         cat "/proc/$pid/smaps_rollup" "/proc/$pid/status" 2>/dev/null
     done | awk '/^process/ { child = $2 == "child"; procs++ }

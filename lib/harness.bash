@@ -2,11 +2,12 @@
 # /proc and ss, and stop everything that was started. The one place that
 # starts the processes of the tests, the demos, the doc-test and the bench.
 # Sourced by tests/helpers.bash, scripts/demo, tests/doctest, bench/run and
-# maint/fresh-debian; it defines functions and variables only, in six files
+# maint/fresh-debian; it defines functions and variables only, in seven files
 # by topic:
 #   lib/harness/wait.bash      poll, wait_until, nap: bounded waiting
 #   lib/harness/proc.bash      a process's state, children, descriptors
-#   lib/harness/servers.bash   start_server, start_background, ss
+#   lib/harness/sockets.bash   sockets in a state, a process's port
+#   lib/harness/servers.bash   start_server, stop_server, start_background
 #   lib/harness/clients.bash   open_client, feed, end_feed, client_got
 #   lib/harness/cleanup.bash   harness_cleanup: stop all that was started
 #   lib/harness/leftovers.bash what a run left behind: the one finder
@@ -29,7 +30,7 @@ if [ -z "${REPO:-}" ]; then
 fi
 # shellcheck source=chapters.bash
 source "$REPO/lib/chapters.bash"
-for _harness_part in wait proc servers clients cleanup leftovers; do
+for _harness_part in wait proc sockets servers clients cleanup leftovers; do
     # shellcheck source=/dev/null
     source "$REPO/lib/harness/$_harness_part.bash"
 done
@@ -42,5 +43,8 @@ CLIENT=${CLIENT:-$REPO/ch05/client}
 REAPERS=()
 SERVERS=()
 SERVER_PREFIX=()
+REAPER_OPTIONS=()
+SERVER_OUT=
+SERVER_STDIO=
 CLIENTS=()
 declare -gA FEED=() CLIENT_PID=()

@@ -80,11 +80,8 @@ reported_or_gone() {
 # claim_closed_std_fds SERVER: started with descriptors 0, 1 and 2 closed,
 # the server still echoes exactly, and its log goes nowhere near a client.
 claim_closed_std_fds() {
-    (
-        close_inherited_fds
-        exec "$SUBREAPER" "$1" 0 127.0.0.1
-    ) <&- >&- 2>&- 3>&- 4>&- &
-    adopt_server $! || return 2
+    SERVER_STDIO=closed
+    start_server "$1" || return 2
     run_clients 1 -n 3 || { observe "the echo differs: $(tail -n 2 "$(harness_tmp)/clients.out" | tr '\n' ' ')"; return 1; }
     local fd
     for fd in 0 1 2; do

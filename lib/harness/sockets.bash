@@ -1,0 +1,53 @@
+# A server's TCP sockets: how many are in a state, which port a process
+# listens on. Part of the harness (lib/harness.bash).
+
+# sockets STATE PORT: how many IPv4 TCP sockets with local port PORT are in
+# STATE (established, close-wait, listening, time-wait..., or connected:
+# established or close-wait, a connection this side has not closed yet):
+# the server's side of its connections; a counter. Read from /proc/net/tcp, the table
+# ss reads too, with the shell's own read.
+sockets() {
+    tcp_count "$1" "$2" local
+}
+
+# sockets_to STATE PORT: the same for remote port PORT: the clients' side.
+sockets_to() {
+    tcp_count "$1" "$2" remote
+}
+
+# tcp_count STATE PORT local|remote: sockets and sockets_to.
+tcp_count() {
+    local code hex pattern n all lines=()
+    case $1 in
+    established) code=01 ;; syn-sent) code=02 ;; syn-recv) code=03 ;;
+    fin-wait-1) code=04 ;; fin-wait-2) code=05 ;; time-wait) code=06 ;;
+    close) code=07 ;; close-wait) code=08 ;; last-ack) code=09 ;;
+    listening) code=0A ;; closing) code=0B ;; connected) code='0[18]' ;;
+    *) echo "tcp_count: no state $1" >&2; return 2 ;;
+    esac
+    printf -v hex '%04X' "$2"
+    # mapfile, not a read loop: read takes /proc/net/tcp a byte at a time,
+    # and the kernel makes the whole table again for each byte. A line:
+    # "  N: LOCALIP:PORT REMOTEIP:PORT STATE ...", in hexadecimal. Each
+    # matching line becomes "@", a character the table never holds, and the
+    # @s are counted: no loop, which Bats would trace line by line.
+    if [ "$3" = local ]; then
+        pattern="*:$hex ????????:???? $code *"
+    else
+        pattern="*:???? ????????:$hex $code *"
+    fi
+    mapfile -t lines </proc/net/tcp
+    lines=("${lines[@]/#$pattern/@}")
+    all=${lines[*]}
+    all=${all//[^@]/}
+    n=${#all}
+    counted "$n"
+}
+
+# port_of PID: the TCP port process PID listens on, if any.
+port_of() {
+    local line
+    line=$(ss -ltnpH | grep -F "pid=$1,") || return 1
+    line=${line#*:}
+    echo "${line%% *}"
+}
