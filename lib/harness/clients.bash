@@ -23,6 +23,7 @@ open_program() {
     FEED[$name]=$fd
     : >"$dir/$name.out"
     (
+        set +T # close_inherited_fds untraced under Bats (poll says why)
         close_inherited_fds
         exec "$@"
     ) <"$fifo" >"$dir/$name.out" 2>"$dir/$name.err" 3>&- 4>&- &
@@ -52,4 +53,30 @@ client_got() {
 # client_pid NAME: the pid of client NAME.
 client_pid() {
     echo "${CLIENT_PID[$1]}"
+}
+
+# start_program OUTPUT COMMAND...: runs COMMAND in the background (a client,
+# a peer, socat...), its stdout and stderr to the file OUTPUT, its input
+# /dev/null; harness_cleanup stops it. Sets PROGRAM_PID. Settings, for the
+# next start only: PROGRAM_INPUT=FILE, its input; PROGRAM_ERR=FILE, its
+# stderr.
+start_program() {
+    local out=$1 in=${PROGRAM_INPUT:-/dev/null} err=${PROGRAM_ERR:-}
+    shift
+    PROGRAM_INPUT='' PROGRAM_ERR=''
+    if [ -n "$err" ]; then
+        (
+            set +T
+            close_inherited_fds
+            exec "$@"
+        ) <"$in" >"$out" 2>"$err" 3>&- 4>&- &
+    else
+        (
+            set +T
+            close_inherited_fds
+            exec "$@"
+        ) <"$in" >"$out" 2>&1 3>&- 4>&- &
+    fi
+    PROGRAM_PID=$!
+    CLIENTS+=("$PROGRAM_PID")
 }

@@ -17,7 +17,7 @@ sockets_to() {
 
 # tcp_count STATE PORT local|remote: sockets and sockets_to.
 tcp_count() {
-    local code hex pattern n all lines=()
+    local code hex pattern n lines=()
     case $1 in
     established) code=01 ;; syn-sent) code=02 ;; syn-recv) code=03 ;;
     fin-wait-1) code=04 ;; fin-wait-2) code=05 ;; time-wait) code=06 ;;
@@ -28,19 +28,17 @@ tcp_count() {
     printf -v hex '%04X' "$2"
     # mapfile, not a read loop: read takes /proc/net/tcp a byte at a time,
     # and the kernel makes the whole table again for each byte. A line:
-    # "  N: LOCALIP:PORT REMOTEIP:PORT STATE ...", in hexadecimal. Each
-    # matching line becomes "@", a character the table never holds, and the
-    # @s are counted: no loop, which Bats would trace line by line.
+    # "  N: LOCALIP:PORT REMOTEIP:PORT STATE ...", in hexadecimal.
     if [ "$3" = local ]; then
         pattern="*:$hex ????????:???? $code *"
     else
         pattern="*:???? ????????:$hex $code *"
     fi
     mapfile -t lines </proc/net/tcp
-    lines=("${lines[@]/#$pattern/@}")
-    all=${lines[*]}
-    all=${all//[^@]/}
-    n=${#all}
+    local -
+    set +T # the loop untraced under Bats (poll says why)
+    lines_matching "$pattern" "${lines[@]}"
+    n=$COUNT
     counted "$n"
 }
 
@@ -50,4 +48,16 @@ port_of() {
     line=$(ss -ltnpH | grep -F "pid=$1,") || return 1
     line=${line#*:}
     echo "${line%% *}"
+}
+
+# lines_matching PATTERN LINE...: sets COUNT to how many LINEs match PATTERN.
+lines_matching() {
+    local pattern=$1 line
+    shift
+    COUNT=0
+    for line in "$@"; do
+        # shellcheck disable=SC2053 # a pattern, on purpose
+        [[ $line == $pattern ]] && COUNT=$((COUNT + 1))
+    done
+    return 0
 }

@@ -43,9 +43,8 @@ claim_no_close_wait() {
 # in a row (a leak of one descriptor per client stops it near 28).
 claim_fd_limit() {
     SERVER_FD_LIMIT=32 serve "$1" || return 2
-    "$CLIENT" -r 60 -n 1 -i 0 127.0.0.1 "$PORT" >"$(harness_tmp)/sixty.out" 2>&1 3>&- 4>&- &
-    local sixty=$!
-    CLIENTS+=("$sixty")
+    start_program "$(harness_tmp)/sixty.out" "$CLIENT" -r 60 -n 1 -i 0 127.0.0.1 "$PORT"
+    local sixty=$PROGRAM_PID
     wait_until "${CLIENT_TIMEOUT:-5}" done_or_out_of_descriptors "$sixty" || return 2
     if gone "$sixty" && wait "$sixty" && [ ! -s "$ERR" ]; then
         return 0

@@ -96,8 +96,7 @@ claim_closed_std_fds() {
 # thousands (it pauses between tries).
 claim_accept_errors() {
     SERVER_FD_LIMIT=4 serve "$1" || return 2
-    "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT" >/dev/null 2>&1 3>&- 4>&- &
-    CLIENTS+=("$!")
+    start_program /dev/null "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     wait_until 2 grep -q 'Too many open files' "$ERR" || return 2
     nap 0.5
     alive "$SERVER_PID" || { observe "the server ended on an accept() error: $(head -n 1 "$ERR")"; return 1; }

@@ -55,9 +55,8 @@ zombies_gone_or_settled() {
 served_unless_stuck() {
     local out
     out=$(harness_tmp)/next.out
-    "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT" >"$out" 2>&1 3>&- 4>&- &
-    local next=$!
-    CLIENTS+=("$next")
+    start_program "$out" "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
+    local next=$PROGRAM_PID
     STUCK="no echo in ${CLIENT_TIMEOUT:-5} s"
     poll "${CLIENT_TIMEOUT:-5}" client_done_or_server_in_waitpid "$next"
     if gone "$next"; then
@@ -163,9 +162,8 @@ claim_child_survives_signals() {
     poll 2 client_got idle again ||
         { observe "interrupted while waiting to read, the serving process dropped its client"; return 1; }
     end_feed idle
-    "$PEER" trickle 16777216 127.0.0.1 "$PORT" >"$out" 2>&1 3>&- 4>&- &
-    local peer=$!
-    CLIENTS+=("$peer")
+    start_program "$out" "$PEER" trickle 16777216 127.0.0.1 "$PORT"
+    local peer=$PROGRAM_PID
     # Connected, not established: the peer may have sent all and shut down
     # its side (close-wait here) before the poll looks.
     wait_until 2 more_than 0 sockets connected "$PORT" || return 2

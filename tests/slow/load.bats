@@ -55,10 +55,9 @@ wait_served() {
         before[$chapter]=$(fd_count "$SERVER_PID")
         PID_OF[$chapter]=$SERVER_PID
         LOG_OF[$chapter]=$LOG
-        "$CLIENT" -r "$ROUNDS" -n 1 -i 0 127.0.0.1 "$PORT" \
-            >"$BATS_TEST_TMPDIR/$chapter.out" 2>"$BATS_TEST_TMPDIR/$chapter.err" 3>&- 4>&- &
-        client[$chapter]=$!
-        CLIENTS+=("$!")
+        PROGRAM_ERR=$BATS_TEST_TMPDIR/$chapter.err
+        start_program "$BATS_TEST_TMPDIR/$chapter.out" "$CLIENT" -r "$ROUNDS" -n 1 -i 0 127.0.0.1 "$PORT"
+        client[$chapter]=$PROGRAM_PID
     done
     # Bounded here, not by timeout(1): killed in teardown, a timeout would
     # leave its client orphaned.

@@ -28,12 +28,10 @@ size_is() {
     # copy keeps it open. So wait for the bytes, not for the programs, which
     # teardown kills (directly: under timeout, they would outlive it).
     for chapter in "${CHAPTERS[@]}"; do
-        socat - "TCP:127.0.0.1:${ports[$chapter]}" <"$BATS_TEST_TMPDIR/random.in" \
-            >"$BATS_TEST_TMPDIR/$chapter.socat" 3>&- 4>&- &
-        CLIENTS+=("$!")
-        ncat 127.0.0.1 "${ports[$chapter]}" <"$BATS_TEST_TMPDIR/random.in" \
-            >"$BATS_TEST_TMPDIR/$chapter.ncat" 3>&- 4>&- &
-        CLIENTS+=("$!")
+        PROGRAM_INPUT=$BATS_TEST_TMPDIR/random.in PROGRAM_ERR=$BATS_TEST_TMPDIR/$chapter.socat.err
+        start_program "$BATS_TEST_TMPDIR/$chapter.socat" socat - "TCP:127.0.0.1:${ports[$chapter]}"
+        PROGRAM_INPUT=$BATS_TEST_TMPDIR/random.in PROGRAM_ERR=$BATS_TEST_TMPDIR/$chapter.ncat.err
+        start_program "$BATS_TEST_TMPDIR/$chapter.ncat" ncat 127.0.0.1 "${ports[$chapter]}"
     done
     for chapter in "${CHAPTERS[@]}"; do
         for tool in socat ncat; do
