@@ -135,13 +135,28 @@ in_waitpid() {
     [ "$where" = do_wait ]
 }
 
-# sigchld_pending PID: a SIGCHLD waits to be handled by process PID.
-sigchld_pending() {
+# signal_pending PID N: signal N waits to be handled by process PID (it is
+# blocked, or the process has not run since it came).
+signal_pending() {
     local key mask
     while read -r key mask; do
         [[ $key == ShdPnd: || $key == SigPnd: ]] || continue
-        (((16#$mask >> 16) & 1)) && return 0
-    done <"/proc/$1/status"
+        (((16#$mask >> ($2 - 1)) & 1)) && return 0
+    done 2>/dev/null <"/proc/$1/status"
+    return 1
+}
+
+# sigchld_pending PID: a SIGCHLD waits to be handled by process PID.
+sigchld_pending() {
+    signal_pending "$1" 17
+}
+
+# traced PID: process PID is traced (by gdb, strace).
+traced() {
+    local key value
+    while read -r key value; do
+        [ "$key" = TracerPid: ] && { [ "$value" != 0 ]; return; }
+    done 2>/dev/null <"/proc/$1/status"
     return 1
 }
 

@@ -1,0 +1,84 @@
+# Claims about races: a signal that comes inside a window a few
+# instructions wide. Each runs the server under gdb in batch mode, which
+# holds the process at the window (a breakpoint), queues the signal there
+# and detaches: the process takes the signal at that very point, on every
+# run, as it would once in many thousand runs left to chance.
+
+# hold_server COMMAND...: the next serve runs the server under gdb, which
+# runs it to main() (where its libraries are loaded), then runs the gdb
+# COMMANDs in order, printing nothing of its own. gdb starts it in a process
+# group of its own, which the subreaper does not end: end_held_server does.
+hold_server() {
+    local commands=() command
+    for command in "$@"; do commands+=(-ex "$command"); done
+    trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'break main' -ex run \
+        "${commands[@]}" --args
+}
+
+# The gdb command that sets a breakpoint on each call a server may wait for
+# a client in: those the program has (rbreak is silent about the others).
+BREAK_AT_WAIT='rbreak ^\(pselect\|select\|ppoll\|poll\|accept\|accept4\|epoll_wait\|epoll_pwait\)$'
+
+# wait_call PID: the call process PID sleeps in, in words, from its wchan.
+wait_call() {
+    local where=
+    read -r where 2>/dev/null <"/proc/$1/wchan" || true
+    case $where in
+    inet_csk_accept) echo 'accept()' ;;
+    ep_poll) echo 'epoll_wait()' ;;
+    *) echo 'pselect(), select() or poll()' ;;
+    esac
+}
+
+# sleeps_through PID N: process PID is free (no tracer), signal N is not
+# pending (it was handled), and it sleeps waiting for a client, at two looks
+# 50 ms apart: the signal came and went, and the server waits on.
+sleeps_through() {
+    local look
+    for look in 1 2; do
+        ((look == 1)) || nap 0.05
+        ! traced "$1" && ! signal_pending "$1" "$2" && waiting_for_client "$1" || return 1
+    done
+}
+
+# claim_stops_between_check_and_wait SERVER: gdb holds the server at the
+# call it waits for a client in (pselect() in ch06), the loop having just
+# checked the stop flag, and SIGTERM comes right there: the server ends
+# within a second, and does not sleep on in that wait with the SIGTERM
+# handled.
+claim_stops_between_check_and_wait() {
+    hold_server "$BREAK_AT_WAIT" continue 'queue-signal SIGTERM' detach
+    serve "$1" || return 2
+    if ! wait_until 5 untraced_or_gone "$SERVER_PID"; then
+        observe "it never called pselect(), select(), poll(), accept() or epoll_wait() to wait for a client"
+        end_held_server
+        return 2
+    fi
+    poll 1 gone_or_sleeps_through "$SERVER_PID" 15
+    gone "$SERVER_PID" && return 0
+    if sleeps_through "$SERVER_PID" 15; then
+        observe "SIGTERM came after the loop had checked its flag, just before it waited for a client: its handler ran at once, and the server went on waiting in $(wait_call "$SERVER_PID") (its log: \"$(tail -n 1 "$LOG")\")"
+        end_held_server
+        return 1
+    fi
+    observe "a second after SIGTERM it neither ended nor waited for a client (state $(state "$SERVER_PID"))"
+    end_held_server
+    return 2
+}
+
+# untraced_or_gone PID: gdb has let process PID go, or it has ended.
+untraced_or_gone() {
+    gone "$1" || ! traced "$1"
+}
+
+# gone_or_sleeps_through PID N: process PID has ended, or sleeps through
+# signal N (see sleeps_through).
+gone_or_sleeps_through() {
+    gone "$1" || sleeps_through "$1" "$2"
+}
+
+# end_held_server: ends the server gdb started, and all its children (its
+# process group), whatever the experiment left running.
+end_held_server() {
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+}
