@@ -82,3 +82,47 @@ gone_or_sleeps_through() {
 end_held_server() {
     kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
 }
+
+# claim_child_stop_before_reset SERVER: gdb follows the child the server
+# forks for a client, and holds it as fork() returns in it, before it has
+# run a line of its own: SIGTERM comes there, as the stop sends it to a
+# child forked a moment before. The child dies of it within a second; it
+# does not take it with the handler it inherited and serve its client on.
+claim_child_stop_before_reset() {
+    local child
+    hold_server 'set follow-fork-mode child' 'catch fork' continue stepi 'queue-signal SIGTERM' detach
+    serve "$1" || return 2
+    open_client held
+    feed held $'hello\n'
+    if ! wait_until 5 forked_and_let_go; then
+        observe "no child forked for a client, or gdb never let it go"
+        end_held_server
+        return 2
+    fi
+    child=$FORKED
+    if poll 1 gone "$child"; then
+        poll 1 count_is 1 log_count "reaped child $child: killed by signal 15" ||
+            observe "child $child ended, but not killed by SIGTERM: \"$(grep -m 1 "reaped child $child: " "$LOG")\""
+        end_held_server
+        [ -z "$OBSERVED" ]
+        return
+    fi
+    if ! signal_pending "$child" 15; then
+        feed held $'again\n'
+        if poll 2 client_got held again; then
+            observe "child $child, sent SIGTERM as fork() returned in it, took it with the handler it inherited and served its client on (it echoed the next line)"
+            end_held_server
+            return 1
+        fi
+    fi
+    observe "a second after SIGTERM, child $child neither died nor served its client (state $(state "$child"))"
+    end_held_server
+    return 2
+}
+
+# forked_and_let_go: the server's log names a child serving a client,
+# which gdb has let go (or which has ended already); sets FORKED to its pid.
+forked_and_let_go() {
+    FORKED=$(serving_pid)
+    [ "$FORKED" != "$SERVER_PID" ] && untraced_or_gone "$FORKED"
+}
