@@ -126,3 +126,40 @@ forked_and_let_go() {
     FORKED=$(serving_pid)
     [ "$FORKED" != "$SERVER_PID" ] && untraced_or_gone "$FORKED"
 }
+
+# claim_errno_survives_handler SERVER: a SIGCHLD interrupts the call the
+# server waits for a client in (accept() in ch04 and ch05, pselect() in
+# ch06), which fails with EINTR; gdb holds the server as that call returns
+# into its caller, before the caller reads errno, and a second SIGCHLD
+# comes there, with no child left: the handler's waitpid() fails with
+# ECHILD. The server still takes the failure for the EINTR it was: no error
+# on stderr, and it waits for the next client again.
+claim_errno_survives_handler() {
+    hold_server "$BREAK_AT_WAIT" continue finish 'queue-signal SIGCHLD' detach
+    serve "$1" || return 2
+    if ! wait_until 5 traced_and_waiting "$SERVER_PID"; then
+        observe "it never called pselect(), select(), poll(), accept() or epoll_wait() to wait for a client"
+        end_held_server
+        return 2
+    fi
+    kill -CHLD "$SERVER_PID"
+    if ! wait_until 5 untraced_or_gone "$SERVER_PID"; then
+        observe "SIGCHLD did not interrupt its wait for a client"
+        end_held_server
+        return 2
+    fi
+    if ! wait_until 2 settled "$SERVER_PID"; then
+        observe "after the second SIGCHLD it did not wait for a client again (state $(state "$SERVER_PID"))"
+        end_held_server
+        return 1
+    fi
+    end_held_server
+    [ ! -s "$ERR" ] && return 0
+    observe "a SIGCHLD handled just after its wait failed with EINTR, before errno was read, made it report: \"$(head -n 1 "$ERR")\""
+    return 1
+}
+
+# traced_and_waiting PID: process PID, traced, sleeps waiting for a client.
+traced_and_waiting() {
+    traced "$1" && waiting_for_client "$1"
+}
