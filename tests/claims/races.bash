@@ -164,3 +164,64 @@ claim_errno_survives_handler() {
 traced_and_waiting() {
     traced "$1" && waiting_for_client "$1"
 }
+
+# claim_stop_waits_through_sigchld SERVER: gdb follows the child the server
+# forks for a client and holds it when the stop's SIGTERM reaches it, so
+# that the server sleeps in its final waitpid() with that child alive; a
+# SIGCHLD comes there (no child to reap: a child's stop or continue, or a
+# kill by hand, raises one too). The server sleeps on in waitpid(), the
+# signal left pending; once the child is let go, it dies of its SIGTERM and
+# the server reaps it and ends. It does not take the SIGCHLD's EINTR for
+# "no child left" and exit with the child alive.
+claim_stop_waits_through_sigchld() {
+    local child fifo fd
+    fifo=$(harness_tmp)/release-child
+    mkfifo "$fifo"
+    exec {fd}<>"$fifo"
+    FEED[release-child]=$fd
+    hold_server 'set follow-fork-mode child' 'catch fork' continue continue \
+        "shell timeout 10 head -c 1 $fifo >/dev/null" 'queue-signal SIGTERM' detach
+    serve "$1" || return 2
+    open_client held
+    feed held $'hello\n'
+    if ! wait_until 5 client_got held hello; then
+        observe "no child forked for a client served it under gdb"
+        end_held_server
+        return 2
+    fi
+    child=$(serving_pid)
+    kill -TERM "$SERVER_PID"
+    if ! wait_until 2 in_waitpid "$SERVER_PID" || ! wait_until 2 stopped_by_tracer "$child"; then
+        observe "after SIGTERM, it did not wait in waitpid() for child $child, held by gdb"
+        end_held_server
+        return 2
+    fi
+    kill -CHLD "$SERVER_PID"
+    poll 1 gone_or_waits_through_sigchld "$SERVER_PID"
+    if gone "$SERVER_PID"; then
+        observe "a SIGCHLD came while it waited at the stop for child $child, still alive: it ended without reaping it (its last line: \"$(tail -n 1 "$LOG")\")"
+        end_held_server
+        return 1
+    fi
+    echo >&"$fd"
+    if ! wait_until 2 gone "$SERVER_PID"; then
+        observe "child $child let go, the server did not end (state $(state "$SERVER_PID"))"
+        end_held_server
+        return 1
+    fi
+    end_held_server
+    grep -q "reaped child $child: " "$LOG" && return 0
+    observe "child $child ended, but the server never reaped it (no 'reaped child $child' line)"
+    return 1
+}
+
+# stopped_by_tracer PID: process PID is stopped by its tracer (state t).
+stopped_by_tracer() {
+    [ "$(state "$1")" = t ]
+}
+
+# gone_or_waits_through_sigchld PID: process PID has ended, or sleeps in
+# waitpid() with a SIGCHLD pending (blocked) for it.
+gone_or_waits_through_sigchld() {
+    gone "$1" || { in_waitpid "$1" && sigchld_pending "$1"; }
+}
