@@ -2,7 +2,7 @@
 # instructions wide. Each runs the server under gdb in batch mode, which
 # holds the process at the window (a breakpoint), queues the signal there
 # and detaches: the process takes the signal at that very point, on every
-# run, as it would once in many thousand runs left to chance.
+# run, where left to chance it would take it there only rarely.
 
 # hold_server COMMAND...: the next serve runs the server under gdb, which
 # runs it to main() (where its libraries are loaded), then runs the gdb
