@@ -252,8 +252,10 @@ port_of() {
 # is buffered or worded otherwise, until it listens (ss). Sets SERVER_PID,
 # PORT, REAPER, LOG (its stdout) and ERR (its stderr). With
 # SERVER_FD_LIMIT=N set, the server runs under "ulimit -n N"; with
-# SERVER_PREFIX=(strace ...) set, under that command. Returns 1 if it exits
-# instead of listening (ERR says why).
+# SERVER_PREFIX=(strace ...) set, under that command, given
+# SERVER_START_SECONDS (5 by default) to listen: gdb takes seconds to start
+# on a busy machine. Returns 1 if it exits instead of listening (ERR says
+# why).
 start_server() {
     local program=$REPO/$1/server port=${2:-0} line
     [[ $1 == */* ]] && program=$1
@@ -267,7 +269,7 @@ start_server() {
     ) >"$LOG" 2>"$ERR" </dev/null 3>&- 4>&- &
     REAPER=$!
     REAPERS+=("$REAPER")
-    wait_until 5 server_started "$REAPER" || return 1
+    wait_until "${SERVER_START_SECONDS:-5}" server_started "$REAPER" || return 1
     read -r line <"$LOG" || true
     if [[ $line =~ ^\[([0-9]+)\]\ listening\ on\ .*:([0-9]+)$ ]]; then
         SERVER_PID=${BASH_REMATCH[1]}

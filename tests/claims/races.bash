@@ -8,9 +8,12 @@
 # runs it to main() (where its libraries are loaded), then runs the gdb
 # COMMANDs in order, printing nothing of its own. gdb starts it in a process
 # group of its own, which the subreaper does not end: end_held_server does.
+# gdb may take seconds to start on a busy machine: the server gets 15 to
+# listen.
 hold_server() {
     local commands=() command
     for command in "$@"; do commands+=(-ex "$command"); done
+    SERVER_START_SECONDS=15
     trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'break main' -ex run \
         "${commands[@]}" --args
 }

@@ -52,11 +52,13 @@ trace_server() {
     SERVER_PREFIX=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@")
 }
 
-# serve SERVER [PORT]: start_server, then SERVER_PREFIX back to empty.
+# serve SERVER [PORT]: start_server, then SERVER_PREFIX and
+# SERVER_START_SECONDS back to their defaults.
 serve() {
     local status=0
     start_server "$@" || status=1
     SERVER_PREFIX=()
+    unset SERVER_START_SECONDS
     return "$status"
 }
 
