@@ -41,14 +41,30 @@ in_waitpid() {
     [ "$where" = do_wait ]
 }
 
-# sigchld_pending PID: a SIGCHLD waits to be handled by process PID.
-sigchld_pending() {
+# signal_pending PID N: signal N waits to be handled by process PID (it is
+# blocked, or the process has not run since it came).
+signal_pending() {
     local line lines=()
     # mapfile: a read loop would take the file a byte at a time.
     mapfile -t lines 2>/dev/null <"/proc/$1/status" || return 1
     for line in "${lines[@]}"; do
         [[ $line == ShdPnd:* || $line == SigPnd:* ]] || continue
-        (((16#${line##*[[:space:]]} >> 16) & 1)) && return 0
+        (((16#${line##*[[:space:]]} >> ($2 - 1)) & 1)) && return 0
+    done
+    return 1
+}
+
+# sigchld_pending PID: a SIGCHLD waits to be handled by process PID.
+sigchld_pending() {
+    signal_pending "$1" 17
+}
+
+# traced PID: process PID is traced (by gdb, strace).
+traced() {
+    local line lines=()
+    mapfile -t lines 2>/dev/null <"/proc/$1/status" || return 1
+    for line in "${lines[@]}"; do
+        [[ $line == TracerPid:* ]] && { [ "${line##*[[:space:]]}" != 0 ]; return; }
     done
     return 1
 }

@@ -15,6 +15,8 @@
 #   SERVER_OUT=FILE            its output is appended to FILE (/dev/null...)
 #   SERVER_STDIO=closed        it starts with descriptors 0, 1 and 2 closed
 #   REAPER_OPTIONS=(...)       the subreaper's options (--usage FILE)
+#   SERVER_START_SECONDS=N     how long it may take to listen (5 by
+#                              default; gdb takes seconds on a busy machine)
 # Returns 1 if it exits instead of listening (ERR says why).
 start_server() {
     local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1
@@ -51,7 +53,7 @@ start_server() {
             return 0
         fi
     fi
-    wait_until 5 server_started "$REAPER" || return 1
+    wait_until "${SERVER_START_SECONDS:-5}" server_started "$REAPER" || return 1
     gone "$REAPER" && return 1
     SERVER_PID=$(listener_of "$REAPER") || return 1
     PORT=$(port_of "$SERVER_PID") || return 1

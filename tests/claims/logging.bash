@@ -19,7 +19,7 @@ claim_log_one_write() {
     local trace writes partial lines
     trace=$(harness_tmp)/writes
     # -ff: a file per process, so that no call is split in the trace.
-    trace_server -ff -qq -s 4096 -e trace=write -e signal=none -o "$trace"
+    trace_server strace -ff -qq -s 4096 -e trace=write -e signal=none -o "$trace"
     serve "$1" || return 2
     run_clients 2 || return 2
     wait_until 2 count_is 2 log_count ' disconnected' || return 2

@@ -106,7 +106,7 @@ claim_serves_while_child_stopped() {
 claim_accept_interrupted() {
     local trace
     trace=$(harness_tmp)/strace.out
-    trace_server -o "$trace" -e trace=accept,accept4,rt_sigreturn -e signal=SIGCHLD
+    trace_server strace -o "$trace" -e trace=accept,accept4,rt_sigreturn -e signal=SIGCHLD
     serve "$1" || return 2
     child_exits_while_waiting one || return 2
     wait_until 2 settled "$SERVER_PID" || return 2

@@ -47,19 +47,21 @@ observe() {
     OBSERVED+=${OBSERVED:+; }$*
 }
 
-# trace_server STRACE-OPTIONS...: the next serve runs the server under
-# strace with those options, and with LeakSanitizer off: it cannot work
-# under ptrace, and says so in a report of its own. (In a build without
-# sanitizers the setting does nothing.)
+# trace_server TRACER OPTIONS...: the next serve runs the server under
+# TRACER (strace, gdb) with those options, and with LeakSanitizer off: it
+# cannot work under ptrace, and says so in a report of its own. (In a build
+# without sanitizers the setting does nothing.)
 trace_server() {
-    SERVER_PREFIX=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@")
+    SERVER_PREFIX=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@")
 }
 
-# serve SERVER [PORT]: start_server, then SERVER_PREFIX back to empty.
+# serve SERVER [PORT]: start_server, then SERVER_PREFIX and
+# SERVER_START_SECONDS back to their defaults.
 serve() {
     local status=0
     start_server "$@" || status=1
     SERVER_PREFIX=()
+    unset SERVER_START_SECONDS
     return "$status"
 }
 

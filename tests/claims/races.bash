@@ -1,0 +1,230 @@
+# Claims about races: a signal that comes inside a window a few
+# instructions wide. Each runs the server under gdb in batch mode, which
+# holds the process at the window (a breakpoint), queues the signal there
+# and detaches: the process takes the signal at that very point, on every
+# run, where left to chance it would take it there only rarely.
+
+# hold_server COMMAND...: the next serve runs the server under gdb, which
+# runs it to main() (where its libraries are loaded), then runs the gdb
+# COMMANDs in order, printing nothing of its own. gdb starts it in a process
+# group of its own, which the subreaper does not end: end_held_server does.
+# gdb may take seconds to start on a busy machine: the server gets 15 to
+# listen.
+hold_server() {
+    local commands=() command
+    for command in "$@"; do commands+=(-ex "$command"); done
+    SERVER_START_SECONDS=15
+    trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'break main' -ex run \
+        "${commands[@]}" --args
+}
+
+# The gdb command that sets a breakpoint on each call a server may wait for
+# a client in: those the program has (rbreak is silent about the others).
+BREAK_AT_WAIT='rbreak ^\(pselect\|select\|ppoll\|poll\|accept\|accept4\|epoll_wait\|epoll_pwait\)$'
+
+# wait_call PID: the call process PID sleeps in, in words, from its wchan.
+wait_call() {
+    local where=
+    read -r where 2>/dev/null <"/proc/$1/wchan" || true
+    case $where in
+    inet_csk_accept) echo 'accept()' ;;
+    ep_poll) echo 'epoll_wait()' ;;
+    *) echo 'pselect(), select() or poll()' ;;
+    esac
+}
+
+# sleeps_through PID N: process PID is free (no tracer), signal N is not
+# pending (it was handled), and it sleeps waiting for a client, at two looks
+# 50 ms apart: the signal came and went, and the server waits on.
+sleeps_through() {
+    local look
+    for look in 1 2; do
+        ((look == 1)) || nap 0.05
+        ! traced "$1" && ! signal_pending "$1" "$2" && waiting_for_client "$1" || return 1
+    done
+}
+
+# claim_stops_between_check_and_wait SERVER: gdb holds the server at the
+# call it waits for a client in (pselect() in ch06), the loop having just
+# checked the stop flag, and SIGTERM comes right there: the server ends
+# within a second, and does not sleep on in that wait with the SIGTERM
+# handled.
+claim_stops_between_check_and_wait() {
+    hold_server "$BREAK_AT_WAIT" continue 'queue-signal SIGTERM' detach
+    serve "$1" || return 2
+    if ! wait_until 5 untraced_or_gone "$SERVER_PID"; then
+        observe "it never called pselect(), select(), poll(), accept() or epoll_wait() to wait for a client"
+        end_held_server
+        return 2
+    fi
+    poll 1 gone_or_sleeps_through "$SERVER_PID" 15
+    gone "$SERVER_PID" && return 0
+    if sleeps_through "$SERVER_PID" 15; then
+        observe "SIGTERM came after the loop had checked its flag, just before it waited for a client: its handler ran at once, and the server went on waiting in $(wait_call "$SERVER_PID") (its log: \"$(tail -n 1 "$LOG")\")"
+        end_held_server
+        return 1
+    fi
+    observe "a second after SIGTERM it neither ended nor waited for a client (state $(state "$SERVER_PID"))"
+    end_held_server
+    return 2
+}
+
+# untraced_or_gone PID: gdb has let process PID go, or it has ended.
+untraced_or_gone() {
+    gone "$1" || ! traced "$1"
+}
+
+# gone_or_sleeps_through PID N: process PID has ended, or sleeps through
+# signal N (see sleeps_through).
+gone_or_sleeps_through() {
+    gone "$1" || sleeps_through "$1" "$2"
+}
+
+# end_held_server: ends the server gdb started, and all its children (its
+# process group), whatever the experiment left running.
+end_held_server() {
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+}
+
+# claim_child_stop_before_reset SERVER: gdb follows the child the server
+# forks for a client, and holds it as fork() returns in it, before it has
+# run a line of its own: SIGTERM comes there, as the stop sends it to a
+# child forked a moment before. The child dies of it within a second; it
+# does not take it with the handler it inherited and serve its client on.
+claim_child_stop_before_reset() {
+    local child
+    hold_server 'set follow-fork-mode child' 'catch fork' continue stepi 'queue-signal SIGTERM' detach
+    serve "$1" || return 2
+    open_client held
+    feed held $'hello\n'
+    if ! wait_until 5 forked_and_let_go; then
+        observe "no child forked for a client, or gdb never let it go"
+        end_held_server
+        return 2
+    fi
+    child=$FORKED
+    if poll 1 gone "$child"; then
+        poll 1 count_is 1 log_count "reaped child $child: killed by signal 15" ||
+            observe "child $child ended, but not killed by SIGTERM: \"$(grep -m 1 "reaped child $child: " "$LOG")\""
+        end_held_server
+        [ -z "$OBSERVED" ]
+        return
+    fi
+    if ! signal_pending "$child" 15; then
+        feed held $'again\n'
+        if poll 2 client_got held again; then
+            observe "child $child, sent SIGTERM as fork() returned in it, took it with the handler it inherited and served its client on (it echoed the next line)"
+            end_held_server
+            return 1
+        fi
+    fi
+    observe "a second after SIGTERM, child $child neither died nor served its client (state $(state "$child"))"
+    end_held_server
+    return 2
+}
+
+# forked_and_let_go: the server's log names a child serving a client,
+# which gdb has let go (or which has ended already); sets FORKED to its pid.
+forked_and_let_go() {
+    FORKED=$(serving_pid)
+    [ "$FORKED" != "$SERVER_PID" ] && untraced_or_gone "$FORKED"
+}
+
+# claim_errno_survives_handler SERVER: a SIGCHLD interrupts the call the
+# server waits for a client in (accept() in ch04 and ch05, pselect() in
+# ch06), which fails with EINTR; gdb holds the server as that call returns
+# into its caller, before the caller reads errno, and a second SIGCHLD
+# comes there, with no child left: the handler's waitpid() fails with
+# ECHILD. The server still takes the failure for the EINTR it was: no error
+# on stderr, and it waits for the next client again. (A wait that SIGCHLD
+# does not interrupt has no EINTR to keep: the claim does not hold.)
+claim_errno_survives_handler() {
+    hold_server "$BREAK_AT_WAIT" continue finish 'queue-signal SIGCHLD' detach
+    serve "$1" || return 2
+    if ! wait_until 5 traced_and_waiting "$SERVER_PID"; then
+        observe "it never called pselect(), select(), poll(), accept() or epoll_wait() to wait for a client"
+        end_held_server
+        return 2
+    fi
+    kill -CHLD "$SERVER_PID"
+    if ! poll 2 untraced_or_gone "$SERVER_PID"; then
+        observe "SIGCHLD did not interrupt its wait for a client: no EINTR to read"
+        end_held_server
+        return 1
+    fi
+    if ! wait_until 2 settled "$SERVER_PID"; then
+        observe "after the second SIGCHLD it did not wait for a client again (state $(state "$SERVER_PID"))"
+        end_held_server
+        return 1
+    fi
+    end_held_server
+    [ ! -s "$ERR" ] && return 0
+    observe "a SIGCHLD handled just after its wait failed with EINTR, before errno was read, made it report: \"$(head -n 1 "$ERR")\""
+    return 1
+}
+
+# traced_and_waiting PID: process PID, traced, sleeps waiting for a client.
+traced_and_waiting() {
+    traced "$1" && waiting_for_client "$1"
+}
+
+# claim_stop_waits_through_sigchld SERVER: gdb follows the child the server
+# forks for a client and holds it when the stop's SIGTERM reaches it, so
+# that the server sleeps in its final waitpid() with that child alive; a
+# SIGCHLD comes there (no child to reap: a child's stop or continue, or a
+# kill by hand, raises one too). The server sleeps on in waitpid(), the
+# signal left pending; once the child is let go, it dies of its SIGTERM and
+# the server reaps it and ends. It does not take the SIGCHLD's EINTR for
+# "no child left" and exit with the child alive.
+claim_stop_waits_through_sigchld() {
+    local child fifo fd
+    fifo=$(harness_tmp)/release-child
+    mkfifo "$fifo"
+    exec {fd}<>"$fifo"
+    FEED[release-child]=$fd
+    hold_server 'set follow-fork-mode child' 'catch fork' continue continue \
+        "shell timeout 10 head -c 1 $fifo >/dev/null" 'queue-signal SIGTERM' detach
+    serve "$1" || return 2
+    open_client held
+    feed held $'hello\n'
+    if ! wait_until 5 client_got held hello; then
+        observe "no child forked for a client served it under gdb"
+        end_held_server
+        return 2
+    fi
+    child=$(serving_pid)
+    kill -TERM "$SERVER_PID"
+    if ! wait_until 2 in_waitpid "$SERVER_PID" || ! wait_until 2 stopped_by_tracer "$child"; then
+        observe "after SIGTERM, it did not wait in waitpid() for child $child, held by gdb"
+        end_held_server
+        return 2
+    fi
+    kill -CHLD "$SERVER_PID"
+    poll 1 gone_or_waits_through_sigchld "$SERVER_PID"
+    if gone "$SERVER_PID"; then
+        observe "a SIGCHLD came while it waited at the stop for child $child, still alive: it ended without reaping it (its last line: \"$(tail -n 1 "$LOG")\")"
+        end_held_server
+        return 1
+    fi
+    echo >&"$fd"
+    if ! wait_until 2 gone "$SERVER_PID"; then
+        observe "child $child let go, the server did not end (state $(state "$SERVER_PID"))"
+        end_held_server
+        return 1
+    fi
+    end_held_server
+    grep -q "reaped child $child: " "$LOG" && return 0
+    observe "child $child ended, but the server never reaped it (no 'reaped child $child' line)"
+    return 1
+}
+
+# stopped_by_tracer PID: process PID is stopped by its tracer (state t).
+stopped_by_tracer() {
+    [ "$(state "$1")" = t ]
+}
+
+# gone_or_waits_through_sigchld PID: process PID has ended, or sleeps in
+# waitpid() with a SIGCHLD pending (blocked) for it.
+gone_or_waits_through_sigchld() {
+    gone "$1" || { in_waitpid "$1" && sigchld_pending "$1"; }
+}
