@@ -11,7 +11,7 @@ claim_fd_flat() {
     wait_until 2 all_served 20 || return 2
     after=$(fd_count "$SERVER_PID")
     [ "$after" -eq "$before" ] && return 0
-    observe "$before descriptors before 20 clients, $after after"
+    observe "%s descriptors before 20 clients, %s after" "20 个客户端之前有 %s 个描述符，之后有 %s 个" "$before" "$after"
     return 1
 }
 
@@ -35,7 +35,7 @@ claim_no_close_wait() {
     run_clients 5 || return 2
     wait_until 2 all_served 5 || return 2
     [ "$(sockets close-wait "$PORT")" -eq 0 ] && return 0
-    observe "$(sockets close-wait "$PORT") sockets in CLOSE_WAIT after 5 clients left"
+    observe "%s sockets in CLOSE_WAIT after 5 clients left" "5 个客户端离开之后，有 %s 个套接字处于 CLOSE_WAIT" "$(sockets close-wait "$PORT")"
     return 1
 }
 
@@ -49,7 +49,7 @@ claim_fd_limit() {
     if gone "$sixty" && wait "$sixty" && [ ! -s "$ERR" ]; then
         return 0
     fi
-    observe "under ulimit -n 32: $(grep -c '^echo: ' "$(harness_tmp)/sixty.out") of 60 clients served; stderr: $(head -n 1 "$ERR")"
+    observe "under ulimit -n 32: %s of 60 clients served; stderr: %s" "ulimit -n 32 之下：60 个客户端里服务了 %s 个；stderr：%s" "$(grep -c '^echo: ' "$(harness_tmp)/sixty.out")" "$(head -n 1 "$ERR")"
     return 1
 }
 
@@ -67,7 +67,7 @@ claim_restart_after_kill() {
     kill -KILL "$SERVER_PID"
     wait_until 2 gone "$SERVER_PID" || return 2
     if ! serve "$1" "$port"; then
-        observe "restarted at once on port $port: $(head -n 1 "$ERR")"
+        observe "restarted at once on port %s: %s" "立即在端口 %s 上重新启动：%s" "$port" "$(head -n 1 "$ERR")"
         return 1
     fi
 }
@@ -87,7 +87,7 @@ claim_client_sees_close() {
     # The kernel sent a FIN if that was the last reference: the client's
     # side of the connection is then in CLOSE_WAIT.
     poll 0.5 count_is 1 sockets_to close-wait "$PORT" && return 0
-    observe "child $child killed, the client's connection still open (another process holds it)"
+    observe "child %s killed, the client's connection still open (another process holds it)" "子进程 %s 已被杀死，客户端的连接却还开着（另一个进程还持有它）" "$child"
     return 1
 }
 

@@ -7,11 +7,11 @@ claim_echo() {
     serve "$1" || return 2
     head -c 262144 /dev/urandom >"$(harness_tmp)/random.in"
     timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$(harness_tmp)/random.in" >"$(harness_tmp)/random.out" ||
-        { observe "the client failed: $(tail -n 1 "$ERR")"; return 1; }
+        { observe "the client failed: %s" "客户端失败了：%s" "$(tail -n 1 "$ERR")"; return 1; }
     cmp -s "$(harness_tmp)/random.in" "$(harness_tmp)/random.out" ||
-        { observe "256 KiB sent, $(wc -c <"$(harness_tmp)/random.out") bytes came back, not the same"; return 1; }
+        { observe "256 KiB sent, %s bytes came back, not the same" "发出 256 KiB，收回 %s 字节，内容不同" "$(wc -c <"$(harness_tmp)/random.out")"; return 1; }
     run_clients 1 -n 3 ||
-        { observe "the numbered messages were not echoed"; return 1; }
+        { observe "the numbered messages were not echoed" "编了号的消息没有得到回声"; return 1; }
     return 0
 }
 
@@ -25,11 +25,11 @@ claim_echo_exact() {
     head -c 1048576 /dev/urandom | tr '\n' x >>"$dir/input"
     serve "$1" || return 2
     timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$dir/input" >"$dir/echo" ||
-        { observe "the client failed on binary input"; return 1; }
-    cmp -s "$dir/input" "$dir/echo" || { observe "binary input: the echo differs"; return 1; }
+        { observe "the client failed on binary input" "输入二进制数据时客户端失败了"; return 1; }
+    cmp -s "$dir/input" "$dir/echo" || { observe "binary input: the echo differs" "二进制输入：回声不一样"; return 1; }
     timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" </dev/null >"$dir/nothing" ||
-        { observe "the client failed on no input"; return 1; }
-    [ ! -s "$dir/nothing" ] || { observe "no input, yet an echo"; return 1; }
+        { observe "the client failed on no input" "没有输入时客户端失败了"; return 1; }
+    [ ! -s "$dir/nothing" ] || { observe "no input, yet an echo" "没有输入，却有回声"; return 1; }
 }
 
 # claim_peer_reset SERVER: a client that resets the connection, while the
@@ -37,16 +37,16 @@ claim_echo_exact() {
 # the process serving it, and the server serves the next client.
 claim_peer_reset() {
     serve "$1" || return 2
-    timeout 5 "$PEER" idle-reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed"; return 1; }
+    timeout 5 "$PEER" idle-reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed" "发送重置的那一端没有得到回声"; return 1; }
     poll 2 grep -q 'read from client: Connection reset by peer' "$ERR" ||
-        { observe "a reset while the server waited to read was not reported"; return 1; }
-    timeout 5 "$PEER" reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed"; return 1; }
-    poll 2 count_is 2 log_count ' disconnected' || { observe "a reset connection was never closed"; return 1; }
+        { observe "a reset while the server waited to read was not reported" "服务端等待读取时收到的重置没有报告"; return 1; }
+    timeout 5 "$PEER" reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed" "发送重置的那一端没有得到回声"; return 1; }
+    poll 2 count_is 2 log_count ' disconnected' || { observe "a reset connection was never closed" "被重置的连接一直没有关闭"; return 1; }
     local resets
     resets=$(grep -c 'Connection reset by peer' "$ERR" || true)
-    [ "$resets" -le 2 ] || { observe "$resets error lines for two resets"; return 1; }
-    run_clients 1 || { observe "the next client was not served after a reset"; return 1; }
-    alive "$SERVER_PID" || { observe "the server died"; return 1; }
+    [ "$resets" -le 2 ] || { observe "%s error lines for two resets" "两次重置，%s 行错误信息" "$resets"; return 1; }
+    run_clients 1 || { observe "the next client was not served after a reset" "重置之后，下一个客户端没有得到服务"; return 1; }
+    alive "$SERVER_PID" || { observe "the server died" "服务端死了"; return 1; }
 }
 
 # claim_no_sigpipe SERVER: a client vanishes before its echo is written:
@@ -67,7 +67,7 @@ claim_no_sigpipe() {
     if poll 0.3 grep -q "write to client: Broken pipe" "$ERR"; then
         return 0
     fi
-    observe "no 'Broken pipe' error line; the serving process: $(state "$serving" || true)$(grep -o 'killed by signal 13' "$LOG" || true)"
+    observe "no 'Broken pipe' error line; the serving process: %s" "没有 'Broken pipe' 错误行；提供服务的进程：%s" "$(state "$serving" || true)$(grep -o 'killed by signal 13' "$LOG" || true)"
     return 1
 }
 
@@ -82,11 +82,11 @@ reported_or_gone() {
 claim_closed_std_fds() {
     SERVER_STDIO=closed
     start_server "$1" || return 2
-    run_clients 1 -n 3 || { observe "the echo differs: $(tail -n 2 "$(harness_tmp)/clients.out" | tr '\n' ' ')"; return 1; }
+    run_clients 1 -n 3 || { observe "the echo differs: %s" "回声不一样：%s" "$(tail -n 2 "$(harness_tmp)/clients.out" | tr '\n' ' ')"; return 1; }
     local fd
     for fd in 0 1 2; do
         [ "$(readlink "/proc/$SERVER_PID/fd/$fd")" = /dev/null ] ||
-            { observe "descriptor $fd is $(readlink "/proc/$SERVER_PID/fd/$fd")"; return 1; }
+            { observe "descriptor %s is %s" "描述符 %s 是 %s" "$fd" "$(readlink "/proc/$SERVER_PID/fd/$fd")"; return 1; }
     done
 }
 
@@ -99,11 +99,11 @@ claim_accept_errors() {
     start_program /dev/null "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     wait_until 2 grep -q 'Too many open files' "$ERR" || return 2
     nap 0.5
-    alive "$SERVER_PID" || { observe "the server ended on an accept() error: $(head -n 1 "$ERR")"; return 1; }
+    alive "$SERVER_PID" || { observe "the server ended on an accept() error: %s" "服务端因 accept() 出错而结束：%s" "$(head -n 1 "$ERR")"; return 1; }
     local lines
     lines=$(line_count "$ERR")
     [ "$lines" -le 20 ] && return 0
-    observe "$lines error lines in half a second: the loop does not pause"
+    observe "%s error lines in half a second: the loop does not pause" "半秒内 %s 行错误信息：循环没有停顿" "$lines"
     return 1
 }
 
@@ -114,5 +114,5 @@ claim_backlog() {
     serve "$1" || return 2
     read -r somaxconn </proc/sys/net/core/somaxconn
     backlog=$(ss -ltnH "sport = :$PORT" | awk '{ print $3 }')
-    [ "$backlog" = "$somaxconn" ] || { observe "backlog $backlog, SOMAXCONN is $somaxconn"; return 1; }
+    [ "$backlog" = "$somaxconn" ] || { observe "backlog %s, SOMAXCONN is %s" "backlog 是 %s，SOMAXCONN 是 %s" "$backlog" "$somaxconn"; return 1; }
 }

@@ -8,7 +8,7 @@ claim_log_once() {
     run_clients 4 || return 2
     wait_until 2 count_is 4 log_count ' disconnected' || return 2
     poll 0.2 count_is 1 log_count ' listening on ' && [ "$(log_count ' connected')" -eq 4 ] && return 0
-    observe "$(log_count ' listening on ') 'listening on' lines and $(log_count ' connected') 'connected' lines for 4 clients"
+    observe "%s 'listening on' lines and %s 'connected' lines for 4 clients" "4 个客户端，%s 行 'listening on'，%s 行 'connected'" "$(log_count ' listening on ')" "$(log_count ' connected')"
     return 1
 }
 
@@ -29,7 +29,7 @@ claim_log_one_write() {
     lines=$(grep -c . "$LOG")
     writes=$(cat "$trace".* | grep -c '^write(1, ')
     partial=$(cat "$trace".* | grep '^write(1, ' | grep -cvE '\\n", [0-9]+\) += [0-9]+$' || true)
-    observe "$lines log lines took $writes write(2) calls ($partial not ending a line)"
+    observe "%s log lines took %s write(2) calls (%s not ending a line)" "%s 行日志用了 %s 次 write(2)（其中 %s 次没有以换行结尾）" "$lines" "$writes" "$partial"
     return 1
 }
 

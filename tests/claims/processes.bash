@@ -13,12 +13,12 @@ claim_concurrent() {
     # b's connection is complete, queued by the kernel, before we watch it.
     wait_until 2 count_is 2 sockets established "$PORT" || return 2
     if ! poll 0.3 client_got b 'from b'; then
-        observe "the second client got no echo in 0.3 s while the first was connected"
+        observe "the second client got no echo in 0.3 s while the first was connected" "第一个客户端连着的时候，第二个客户端 0.3 秒内没有得到回声"
         end_feed a
         wait_until 2 client_got b 'from b' || return 2
         return 1
     fi
-    alive "$(client_pid a)" || { observe "the first client was gone"; return 1; }
+    alive "$(client_pid a)" || { observe "the first client was gone" "第一个客户端已经不在了"; return 1; }
 }
 
 # claim_child_per_client SERVER: 3 clients connected at once are served
@@ -34,14 +34,14 @@ claim_child_per_client() {
     # A server that serves one client at a time echoes whichever came first.
     wait_until 2 echoed_any a b c || return 2
     poll 1 echoed_all a b c ||
-        { observe "3 clients connected, $(live_children "$SERVER_PID") children, and only one echoed"; return 1; }
+        { observe "3 clients connected, %s children, and only one echoed" "连上 3 个客户端，%s 个子进程，只有一个得到回声" "$(live_children "$SERVER_PID")"; return 1; }
     count=$(live_children "$SERVER_PID")
-    [ "$count" -eq 3 ] || { observe "3 clients connected, $count children"; return 1; }
+    [ "$count" -eq 3 ] || { observe "3 clients connected, %s children" "连上 3 个客户端，%s 个子进程" "$count"; return 1; }
     children=$(child_pids "$SERVER_PID")
     for name in a b c; do end_feed "$name"; done
     wait_until 2 count_is 3 log_count ' disconnected' || return 2
     [ "$(sed -n 's/^\[\([0-9]*\)\] client .* disconnected$/\1/p' "$LOG" | sort -n)" = "$children" ] ||
-        { observe "the 'disconnected' lines do not come from the 3 children"; return 1; }
+        { observe "the 'disconnected' lines do not come from the 3 children" "'disconnected' 那几行不是 3 个子进程写的"; return 1; }
 }
 
 # echoed_any NAME...: one of the clients NAME... has its hello back.
@@ -73,7 +73,7 @@ clients_leave() {
 no_zombie_left() {
     wait_until 2 settled "$SERVER_PID" || return 2
     [ "$(zombies "$SERVER_PID")" -eq 0 ] && return 0
-    observe "$(zombies "$SERVER_PID") <defunct> children after $1 clients left"
+    observe "%s <defunct> children after %s clients left" "%s 个 <defunct> 子进程，在 %s 个客户端离开之后" "$(zombies "$SERVER_PID")" "$1"
     return 1
 }
 
@@ -95,10 +95,10 @@ claim_zombies_go_with_parent() {
     local dead pid
     clients_leave "$1" 3 one-by-one || return
     dead=$(child_pids "$SERVER_PID")
-    [ -n "$dead" ] || { observe "no child left to adopt"; return 1; }
+    [ -n "$dead" ] || { observe "no child left to adopt" "没有留下可以被收养的子进程"; return 1; }
     kill -KILL "$SERVER_PID"
     for pid in $dead; do
-        poll 2 no_such_process "$pid" || { observe "child $pid still there after its parent died"; return 1; }
+        poll 2 no_such_process "$pid" || { observe "child %s still there after its parent died" "父进程死后，子进程 %s 还在" "$pid"; return 1; }
     done
 }
 
@@ -117,7 +117,7 @@ claim_reports_exit() {
     wait_until 2 gone "$child" || return 2
     wait_until 2 settled "$SERVER_PID" || return 2
     poll 0.3 grep -q "reaped child $child: killed by signal 9" "$LOG" ||
-        { observe "child $child was killed by SIGKILL: no 'reaped child $child: killed by signal 9' line"; return 1; }
+        { observe "child %s was killed by SIGKILL: no 'reaped child %s: killed by signal 9' line" "子进程 %s 被 SIGKILL 杀死：没有 'reaped child %s: killed by signal 9' 这一行" "$child" "$child"; return 1; }
     grep -q "reaped child [0-9]*: exited with status 0" "$LOG" ||
-        { observe "a child whose client left: no 'exited with status 0' line"; return 1; }
+        { observe "a child whose client left: no 'exited with status 0' line" "客户端离开的子进程：没有 'exited with status 0' 这一行"; return 1; }
 }

@@ -23,7 +23,7 @@ claim_reaps_burst() {
     # reaped; wait for the children to go, or for the server to settle.
     wait_until 2 zombies_gone_or_settled || return 2
     [ "$(zombies "$SERVER_PID")" -eq 0 ] && return 0
-    observe "6 children exited during one stop: $(zombies "$SERVER_PID") left <defunct> after SIGCONT"
+    observe "6 children exited during one stop: %s left <defunct> after SIGCONT" "一次暂停期间有 6 个子进程退出：SIGCONT 之后还剩 %s 个 <defunct>" "$(zombies "$SERVER_PID")"
     return 1
 }
 
@@ -39,7 +39,7 @@ claim_reaps_while_others_live() {
     # The one that left has exited (a zombie, or reaped); the other lives.
     wait_until 2 count_is 1 live_children "$SERVER_PID" || return 2
     served_unless_stuck && return 0
-    observe "with one client connected and one gone, the next client was not served: $STUCK"
+    observe "with one client connected and one gone, the next client was not served: ${STUCK//%/%%}" "一个客户端连着、一个已经离开时，下一个客户端没有得到服务：${STUCK_ZH//%/%%}"
     return 1
 }
 
@@ -57,14 +57,16 @@ served_unless_stuck() {
     out=$(harness_tmp)/next.out
     start_program "$out" "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     local next=$PROGRAM_PID
-    STUCK="no echo in ${CLIENT_TIMEOUT:-5} s"
+    STUCK="no echo in ${CLIENT_TIMEOUT:-5} s" STUCK_ZH="${CLIENT_TIMEOUT:-5} 秒内没有回声"
     poll "${CLIENT_TIMEOUT:-5}" client_done_or_server_in_waitpid "$next"
     if gone "$next"; then
         wait "$next" && return 0
         STUCK="the client failed: $(tail -n 1 "$out")"
+        STUCK_ZH="客户端失败了：${STUCK#*: }"
         return 1
     fi
-    in_waitpid "$SERVER_PID" && STUCK="the server sleeps in waitpid(), inside its SIGCHLD handler"
+    in_waitpid "$SERVER_PID" && STUCK="the server sleeps in waitpid(), inside its SIGCHLD handler" &&
+        STUCK_ZH="服务端睡在 waitpid() 里，在它的 SIGCHLD 信号处理函数之内"
     return 1
 }
 
@@ -90,13 +92,13 @@ claim_serves_while_child_stopped() {
     kill -STOP "$child"
     wait_until 2 stopped "$child" || return 2
     if ! served_unless_stuck; then
-        observe "a stopped child froze the server: the next client was not served: $STUCK"
+        observe "a stopped child froze the server: the next client was not served: ${STUCK//%/%%}" "一个被暂停的子进程让服务端卡住了：下一个客户端没有得到服务：${STUCK_ZH//%/%%}"
         kill -CONT "$child"
         return 1
     fi
     kill -CONT "$child"
     feed paused $'again\n'
-    wait_until 2 client_got paused again || { observe "the continued child did not serve its client"; return 1; }
+    wait_until 2 client_got paused again || { observe "the continued child did not serve its client" "继续运行的子进程没有为它的客户端服务"; return 1; }
 }
 
 # claim_accept_interrupted SERVER: SIGCHLD interrupts the parent's accept()
@@ -112,9 +114,9 @@ claim_accept_interrupted() {
     wait_until 2 settled "$SERVER_PID" || return 2
     poll 0.3 grep -q '^rt_sigreturn(.*= -1 EINTR' "$trace" && return 0
     if grep -q '^rt_sigreturn(' "$trace"; then
-        observe "a SIGCHLD handler ran, and the kernel restarted accept() after it (SA_RESTART)"
+        observe "a SIGCHLD handler ran, and the kernel restarted accept() after it (SA_RESTART)" "SIGCHLD 信号处理函数运行过，内核随后重新执行了 accept()（SA_RESTART）"
     else
-        observe "no SIGCHLD handler ran: nothing interrupted accept()"
+        observe "no SIGCHLD handler ran: nothing interrupted accept()" "没有 SIGCHLD 信号处理函数运行过：没有什么打断 accept()"
     fi
     return 1
 }
@@ -126,8 +128,8 @@ claim_eintr_no_error() {
     serve "$1" || return 2
     child_exits_while_waiting one || return 2
     child_exits_while_waiting two || return 2
-    run_clients 1 || { observe "the next client was not served"; return 1; }
-    [ ! -s "$ERR" ] || { observe "stderr: $(head -n 1 "$ERR")"; return 1; }
+    run_clients 1 || { observe "the next client was not served" "下一个客户端没有得到服务"; return 1; }
+    [ ! -s "$ERR" ] || { observe "stderr: %s" "stderr：%s" "$(head -n 1 "$ERR")"; return 1; }
 }
 
 # child_exits_while_waiting NAME: client NAME is served; once the server waits
@@ -160,7 +162,7 @@ claim_child_survives_signals() {
     done
     feed idle $'again\n'
     poll 2 client_got idle again ||
-        { observe "interrupted while waiting to read, the serving process dropped its client"; return 1; }
+        { observe "interrupted while waiting to read, the serving process dropped its client" "等待读取时被打断，提供服务的进程丢下了它的客户端"; return 1; }
     end_feed idle
     start_program "$out" "$PEER" trickle 16777216 127.0.0.1 "$PORT"
     local peer=$PROGRAM_PID
@@ -178,11 +180,11 @@ claim_child_survives_signals() {
         kill -CHLD "$serving" 2>/dev/null || break
         nap 0.0005
     done
-    poll 2 gone "$peer" || { observe "after $n signals the client still waits for its echo: bytes were lost"; return 1; }
-    wait "$peer" || { observe "the client failed after $n signals: $(tail -n 1 "$out")"; return 1; }
+    poll 2 gone "$peer" || { observe "after %s signals the client still waits for its echo: bytes were lost" "%s 个信号之后，客户端还在等它的回声：有字节丢了" "$n"; return 1; }
+    wait "$peer" || { observe "the client failed after %s signals: %s" "%s 个信号之后客户端失败了：%s" "$n" "$(tail -n 1 "$out")"; return 1; }
     local k sent received count
     read -r k sent received count <"$out"
     [ "$sent" = "$received" ] && [ "$count" = 16777216 ] && return 0
-    observe "$n signals during 16 MiB: $count bytes came back$([ "$sent" = "$received" ] || echo ', not the same')"
+    observe "%s signals during 16 MiB: %s bytes came back$([ "$sent" = "$received" ] || echo ', not the same')" "16 MiB 期间 %s 个信号：收回 %s 字节$([ "$sent" = "$received" ] || echo '，内容不同')" "$n" "$count"
     return 1
 }

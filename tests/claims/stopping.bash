@@ -47,14 +47,14 @@ claim_stops_on_term() {
     port=$PORT
     kill -TERM "$SERVER_PID"
     if ! server_exit_status 1; then
-        observe "a second after SIGTERM, still running: $(still_running "$SERVER_PID" $children | tr '\n' ' ')"
+        observe "a second after SIGTERM, still running: %s" "SIGTERM 之后一秒，仍在运行：%s" "$(still_running "$SERVER_PID" $children | tr '\n' ' ')"
         return 1
     fi
-    [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS"; return 1; }
+    [ "$STATUS" -eq 0 ] || { observe "exit status %s" "退出状态 %s" "$STATUS"; return 1; }
     reaped_by_server $children || return 1
     poll 1 count_is 3 sockets_to close-wait "$port" ||
-        { observe "$(sockets_to close-wait "$port") of 3 clients saw their connection closed"; return 1; }
-    serve "$1" "$port" || { observe "the port is not free: $(head -n 1 "$ERR")"; return 1; }
+        { observe "%s of 3 clients saw their connection closed" "3 个客户端里有 %s 个看到连接被关闭" "$(sockets_to close-wait "$port")"; return 1; }
+    serve "$1" "$port" || { observe "the port is not free: %s" "端口没有空出来：%s" "$(head -n 1 "$ERR")"; return 1; }
 }
 
 # claim_stops_on_ctrl_c SERVER: with 2 clients connected, SIGINT to the
@@ -68,10 +68,10 @@ claim_stops_on_ctrl_c() {
     children=$(child_pids "$SERVER_PID")
     kill -INT -- "-$SERVER_PID"
     if ! server_exit_status 1; then
-        observe "a second after Ctrl+C, still running: $(still_running "$SERVER_PID" $children | tr '\n' ' ')"
+        observe "a second after Ctrl+C, still running: %s" "Ctrl+C 之后一秒，仍在运行：%s" "$(still_running "$SERVER_PID" $children | tr '\n' ' ')"
         return 1
     fi
-    [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS$( ((STATUS > 128)) && echo " (killed by signal $((STATUS - 128)))")"; return 1; }
+    [ "$STATUS" -eq 0 ] || { observe "exit status %s$( ((STATUS > 128)) && echo " (killed by signal $((STATUS - 128)))")" "退出状态 %s$( ((STATUS > 128)) && echo "（被 $((STATUS - 128)) 号信号杀死）")" "$STATUS"; return 1; }
     reaped_by_server $children
 }
 
@@ -80,7 +80,7 @@ reaped_by_server() {
     local child
     for child in "$@"; do
         grep -q "reaped child $child: " "$LOG" ||
-            { observe "child $child ended, but the server never reaped it (no 'reaped child $child' line)"; return 1; }
+            { observe "child %s ended, but the server never reaped it (no 'reaped child %s' line)" "子进程 %s 已经结束，服务端却一直没有回收它（没有 'reaped child %s' 这一行）" "$child" "$child"; return 1; }
     done
 }
 
@@ -90,8 +90,8 @@ claim_stops_idle() {
     serve "$1" || return 2
     wait_until 2 waiting_for_client "$SERVER_PID" || return 2
     kill -TERM "$SERVER_PID"
-    server_exit_status 1 || { observe "still running a second after SIGTERM"; return 1; }
-    [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS$( ((STATUS > 128)) && echo " (killed by signal $((STATUS - 128)))")"; return 1; }
+    server_exit_status 1 || { observe "still running a second after SIGTERM" "SIGTERM 之后一秒仍在运行"; return 1; }
+    [ "$STATUS" -eq 0 ] || { observe "exit status %s$( ((STATUS > 128)) && echo " (killed by signal $((STATUS - 128)))")" "退出状态 %s$( ((STATUS > 128)) && echo "（被 $((STATUS - 128)) 号信号杀死）")" "$STATUS"; return 1; }
 }
 
 # claim_stops_with_stopped_child SERVER: one of 2 children is stopped
@@ -107,9 +107,9 @@ claim_stops_with_stopped_child() {
     wait_until 2 stopped "$child" || return 2
     kill -TERM "$SERVER_PID"
     if ! server_exit_status 1; then
-        observe "a second after SIGTERM, still running: $(still_running "$SERVER_PID" $children | tr '\n' ' ')"
+        observe "a second after SIGTERM, still running: %s" "SIGTERM 之后一秒，仍在运行：%s" "$(still_running "$SERVER_PID" $children | tr '\n' ' ')"
         return 1
     fi
-    [ "$STATUS" -eq 0 ] || { observe "exit status $STATUS"; return 1; }
+    [ "$STATUS" -eq 0 ] || { observe "exit status %s" "退出状态 %s" "$STATUS"; return 1; }
     reaped_by_server $children
 }

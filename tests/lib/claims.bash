@@ -10,30 +10,35 @@ for claims_file in "${BASH_SOURCE[0]%/*}"/../claims/*.bash; do
 done
 unset claims_file
 
-OBSERVED=
+OBSERVED='' OBSERVED_ZH=''
 
 # expect_claim EXPECTED NAME SERVER: runs claim NAME against the program
 # SERVER. Passes when the claim holds and EXPECTED is "holds", or it fails
 # and EXPECTED is "fails"; otherwise fails with what was observed. A claim
 # whose experiment could not run (status 2 or more) always fails. With
 # CLAIM_RESULTS set, appends to that file a line "NAME<TAB>VERDICT<TAB>
-# OBSERVED": VERDICT holds, fails or broken (the experiment could not
-# run), OBSERVED what the experiment saw, on one line (make check-chNN
-# grades from these: tests/run --exercise).
+# OBSERVED<TAB>OBSERVED-ZH": VERDICT holds, fails or broken (the experiment
+# could not run), OBSERVED what the experiment saw, in English and in
+# Chinese, each on one line (make check-chNN grades from these: tests/run
+# --exercise).
 expect_claim() {
-    local expected=$1 name=$2 server=$3 status=0 verdict observed
-    OBSERVED=
+    local expected=$1 name=$2 server=$3 status=0 verdict observed observed_zh
+    OBSERVED='' OBSERVED_ZH=''
     # The claim runs untraced, as poll (lib/harness/wait.bash) says why.
     local -
     set +T
     "claim_${name//-/_}" "$server" || status=$?
     case $status in
-    0) verdict=holds observed=$OBSERVED ;;
-    1) verdict=fails observed=${OBSERVED:-no observation} ;;
-    *) verdict=broken observed="the experiment could not run (status $status)${OBSERVED:+: $OBSERVED}" ;;
+    0) verdict=holds observed=$OBSERVED observed_zh=$OBSERVED_ZH ;;
+    1) verdict=fails observed=${OBSERVED:-no observation} observed_zh=${OBSERVED_ZH:-没有观察到什么} ;;
+    *)
+        verdict=broken
+        observed="the experiment could not run (status $status)${OBSERVED:+: $OBSERVED}"
+        observed_zh="实验没能运行（状态 $status）${OBSERVED_ZH:+：$OBSERVED_ZH}"
+        ;;
     esac
     [ -z "${CLAIM_RESULTS:-}" ] ||
-        printf '%s\t%s\t%s\n' "$name" "$verdict" "${observed//[$'\t\n']/ }" >>"$CLAIM_RESULTS"
+        printf '%s\t%s\t%s\t%s\n' "$name" "$verdict" "${observed//[$'\t\n']/ }" "${observed_zh//[$'\t\n']/ }" >>"$CLAIM_RESULTS"
     case $expected:$verdict in
     holds:holds | fails:fails) return 0 ;;
     holds:fails) fail "$name does not hold: $observed" ;;
@@ -42,9 +47,17 @@ expect_claim() {
     esac
 }
 
-# observe TEXT: what the experiment saw, for the failure message or hint.
+# observe EN ZH [VALUE...]: what the experiment saw, for the failure
+# message or hint, in English and in Chinese: EN and ZH are printf formats
+# that each take the VALUEs.
 observe() {
-    OBSERVED+=${OBSERVED:+; }$*
+    local en zh
+    # shellcheck disable=SC2059
+    printf -v en "$1" "${@:3}"
+    # shellcheck disable=SC2059
+    printf -v zh "$2" "${@:3}"
+    OBSERVED+=${OBSERVED:+; }$en
+    OBSERVED_ZH+=${OBSERVED_ZH:+；}$zh
 }
 
 # trace_server TRACER OPTIONS...: the next serve runs the server under

@@ -22,3 +22,65 @@ load ../helpers
     run timeout 600 "$REPO/tests/doctest" $failing
     assert_success
 }
+
+# fixture_readme FILE: a README whose blocks print the same on every run:
+# a server's first line and its SIGCHLD disposition (ch03 ignores it: bit
+# 16, signal 17), its pid, and two lines in a fixed order.
+fixture_readme() {
+    cat >"$1" <<'README'
+```console server
+$ ./ch03/server
+[100] listening on 0.0.0.0:5051
+^C
+```
+
+```console other
+$ grep -E '^(Pid|SigIgn)' /proc/100/status
+Pid:	100
+SigIgn:	0000000000010000
+$ printf 'one\ntwo\n'
+one
+two
+```
+README
+}
+
+@test "the doc-test passes a README whose blocks print what it shows, its pid mapped" {
+    fixture_readme "$BATS_TEST_TMPDIR/README.md"
+    run "$REPO/tests/doctest" "$BATS_TEST_TMPDIR/README.md"
+    assert_success
+}
+
+@test "the doc-test fails when two lines of a shown output are swapped" {
+    fixture_readme "$BATS_TEST_TMPDIR/README.md"
+    sed -i 's/^one$/two/; t; s/^two$/one/' "$BATS_TEST_TMPDIR/README.md"
+    run "$REPO/tests/doctest" "$BATS_TEST_TMPDIR/README.md"
+    assert_failure 1
+    assert_output --partial "printf 'one\ntwo\n': the output differs"
+}
+
+@test "the doc-test fails when a digit of a shown signal mask is changed" {
+    fixture_readme "$BATS_TEST_TMPDIR/README.md"
+    sed -i 's/0000000000010000/0000000000030000/' "$BATS_TEST_TMPDIR/README.md"
+    run "$REPO/tests/doctest" "$BATS_TEST_TMPDIR/README.md"
+    assert_failure 1
+    assert_output --partial "SigIgn: 0000000000030000"
+}
+
+@test "the doc-test fails when a shown pid is not the one it stands for elsewhere" {
+    fixture_readme "$BATS_TEST_TMPDIR/README.md"
+    sed -i 's/^Pid:\t100$/Pid:\t101/' "$BATS_TEST_TMPDIR/README.md"
+    run "$REPO/tests/doctest" "$BATS_TEST_TMPDIR/README.md"
+    assert_failure 1
+}
+
+@test "the doc-test relaxes a block's line order only under its mark, and wants the mark's reason" {
+    fixture_readme "$BATS_TEST_TMPDIR/README.md"
+    sed -i 's/^one$/two/; t; s/^two$/one/' "$BATS_TEST_TMPDIR/README.md"
+    sed -i 's/^```console other$/<!-- varies: order: the fixture says so -->\n&/' "$BATS_TEST_TMPDIR/README.md"
+    run "$REPO/tests/doctest" "$BATS_TEST_TMPDIR/README.md"
+    assert_success
+    sed -i 's/^<!-- varies: order: .*/<!-- varies: order -->/' "$BATS_TEST_TMPDIR/README.md"
+    run "$REPO/tests/doctest" "$BATS_TEST_TMPDIR/README.md"
+    assert_failure 1
+}
