@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# What the kernel and the compiler do that the chapters rely on, or that a
+# tutorial asks about, shown on this machine: each test holds a process in
+# the window it is about (strace delays a system call), so that what it
+# shows, it shows on every run.
+
+load helpers
+load lib/claims
+
+# mask_of PID KEY: the hex mask of line KEY (ShdPnd, SigPnd, SigBlk) of
+# /proc/PID/status, in MASK.
+mask_of() {
+    local key value
+    MASK=
+    while read -r key value; do
+        [ "$key" = "$2:" ] && { MASK=$value; return 0; }
+    done <"/proc/$1/status"
+    return 1
+}
+
+# in_syscall PID NUMBER: process PID is held (by strace, state t) in the
+# system call NUMBER.
+in_syscall() {
+    local number rest
+    [ "$(state "$1")" = t ] || return 1
+    read -r number rest 2>/dev/null <"/proc/$1/syscall" || return 1
+    [ "$number" = "$2" ]
+}
+
+# The number of clone(2) on this machine's architecture, which glibc's
+# fork() calls.
+clone_number() {
+    case $(uname -m) in
+    x86_64) echo 56 ;;
+    aarch64) echo 220 ;;
+    *) return 1 ;;
+    esac
+}
+
+@test "a child starts with no pending signal: ch06's SIGTERM pending at fork() stays with the parent, the child echoes" {
+    local clone child
+    clone=$(clone_number) || skip "clone's number on $(uname -m) is not known here"
+    # fork() held 1 s before the call (a SIGTERM is sent then) and 2.5 s after
+    # it (the two processes are read then); the child is not traced.
+    trace_server -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=clone \
+        -e inject=clone:delay_enter=1000000:delay_exit=2500000
+    serve ch06
+    open_client a
+    feed a $'before the fork\n'
+    wait_until 2 in_syscall "$SERVER_PID" "$clone"
+    no_children "$SERVER_PID"
+    kill -TERM "$SERVER_PID"
+    # Blocked outside pselect(): pending in the parent, as the fork begins.
+    mask_of "$SERVER_PID" ShdPnd
+    assert_equal "$MASK" 0000000000004000
+    wait_until 3 first_child "$SERVER_PID"
+    child=$(first_child "$SERVER_PID")
+    # The child resets and unblocks SIGTERM and serves: a pending SIGTERM
+    # would have ended it there, before its first echo.
+    wait_until 3 client_got a 'before the fork'
+    mask_of "$child" ShdPnd
+    assert_equal "$MASK" 0000000000000000
+    mask_of "$child" SigPnd
+    assert_equal "$MASK" 0000000000000000
+    mask_of "$SERVER_PID" ShdPnd
+    assert_equal "$MASK" 0000000000004000
+    # Once fork() returns, the parent takes its SIGTERM and stops the child.
+    wait_until 8 gone "$SERVER_PID"
+    wait_until 2 count_is 1 log_count 'stopped: every child reaped'
+}
