@@ -68,3 +68,24 @@ clone_number() {
     wait_until 8 gone "$SERVER_PID"
     wait_until 2 count_is 1 log_count 'stopped: every child reaped'
 }
+
+@test "fork() is not interrupted: a SIGCHLD caught during it (no SA_RESTART) makes the kernel restart it, and ch04 gets its child" {
+    local clone trace=$BATS_TEST_TMPDIR/trace
+    clone=$(clone_number) || skip "clone's number on $(uname -m) is not known here"
+    trace_server -qq -o "$trace" -e trace=clone,accept -e inject=clone:delay_enter=1000000 -e signal=SIGCHLD
+    serve ch04
+    open_client a
+    feed a $'hello\n'
+    wait_until 2 in_syscall "$SERVER_PID" "$clone"
+    # ch04's handler has no SA_RESTART: this SIGCHLD makes accept() fail
+    # with EINTR. Sent while fork() is held, it interrupts fork() instead.
+    kill -CHLD "$SERVER_PID"
+    wait_until 3 client_got a hello
+    wait_until 2 count_is 1 log_count ' serves client '
+    run cat "$trace"
+    assert_line --regexp '^clone\(.*\) = \? ERESTARTNOINTR \(To be restarted\)'
+    assert_line --regexp '^clone\(.*\) = [0-9]+'
+    refute_line --regexp '^clone\(.*EINTR'
+    assert_equal "$(log_count 'accept interrupted')" 0
+    [ ! -s "$ERR" ]
+}
