@@ -89,3 +89,33 @@ clone_number() {
     assert_equal "$(log_count 'accept interrupted')" 0
     [ ! -s "$ERR" ]
 }
+
+# compile_error: g++'s errors for the C++ program on standard input, in
+# ERRORS; the program must not compile.
+compile_error() {
+    command -v g++ >/dev/null || skip "no g++"
+    run -1 env LC_ALL=C g++ -fsyntax-only -x c++ -
+    ERRORS=$output
+}
+
+@test "g++ stops at signal(SIGCHLD, SIG_IGN) without <signal.h>, with the course's other headers: 'SIGCHLD' was not declared in this scope" {
+    compile_error <<'EOF_PROGRAM'
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+int main() {
+    signal(SIGCHLD, SIG_IGN);
+}
+EOF_PROGRAM
+    assert_line --partial "<stdin>:10:12: error: 'SIGCHLD' was not declared in this scope"
+}
+
+@test "g++ stops at #include <siganl.h>: siganl.h: No such file or directory" {
+    compile_error <<<'#include <siganl.h>'
+    assert_line --partial "<stdin>:1:10: fatal error: siganl.h: No such file or directory"
+}
