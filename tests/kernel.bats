@@ -90,12 +90,11 @@ clone_number() {
     [ ! -s "$ERR" ]
 }
 
-# compile_error: g++'s errors for the C++ program on standard input, in
-# ERRORS; the program must not compile.
+# compile_error: g++ checks the C++ program on standard input, which must
+# not compile; its messages, in ASCII quotes, are in output and lines.
 compile_error() {
     command -v g++ >/dev/null || skip "no g++"
     run -1 env LC_ALL=C g++ -fsyntax-only -x c++ -
-    ERRORS=$output
 }
 
 @test "g++ stops at signal(SIGCHLD, SIG_IGN) without <signal.h>, with the course's other headers: 'SIGCHLD' was not declared in this scope" {
