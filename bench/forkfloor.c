@@ -1,7 +1,7 @@
 /* forkfloor: what a bare fork() + _exit() + waitpid() costs, the floor under
  * any fork-per-client server's cost per connection.
  *
- *   forkfloor [-n MAX] [-d SECONDS]
+ *   forkfloor [-n MAX] [-d SECONDS] [-m MIB]
  *
  * Forks a child that exits at once and waits for it, again and again, until
  * MAX forks (default 100000) or SECONDS (default 1) have passed. Prints
@@ -10,6 +10,10 @@
  * parent and its reaped children per fork, the measure make bench takes of
  * a server; faults: their minor page faults per fork; maps: the mappings of
  * this process (lines of /proc/self/maps), which fork() copies one by one.
+ * With -m MIB it first allocates MIB mebibytes and writes to every page, as
+ * a server holding a large cache would: fork() then copies the page table
+ * entries of all those pages (and marks them copy-on-write), and the child's
+ * exit frees them, so the cost per fork grows with the memory touched.
  *
  * It is plain C so that make bench can link the same code the ways a server
  * can be linked (bench/README.md): fork() costs what the address space it
@@ -53,20 +57,32 @@ static int mappings(void) {
 int main(int argc, char *argv[]) {
     long max = 100000, forks = 0, faults_before, faults_after;
     double seconds = 1.0;
+    long touch_mib = 0;
     int k;
     for (k = 1; k + 1 < argc; k += 2) {
         if (strcmp(argv[k], "-n") == 0)
             max = strtol(argv[k + 1], NULL, 10);
         else if (strcmp(argv[k], "-d") == 0)
             seconds = strtod(argv[k + 1], NULL);
+        else if (strcmp(argv[k], "-m") == 0)
+            touch_mib = strtol(argv[k + 1], NULL, 10);
         else
             max = 0;
     }
-    if (argc % 2 == 0 || max < 1 || !(seconds > 0 && seconds <= 600)) {
-        fputs("usage: forkfloor [-n MAX] [-d SECONDS]\n", stderr);
+    if (argc % 2 == 0 || max < 1 || !(seconds > 0 && seconds <= 600) || touch_mib < 0 || touch_mib > 4096) {
+        fputs("usage: forkfloor [-n MAX] [-d SECONDS] [-m MIB]\n", stderr);
         return 2;
     }
 
+    if (touch_mib > 0) {
+        /* volatile: the pages are never read, and must be written all the same */
+        char *volatile touched = malloc((size_t)touch_mib << 20);
+        if (touched == NULL) {
+            perror("forkfloor: malloc");
+            return 1;
+        }
+        memset(touched, 1, (size_t)touch_mib << 20);
+    }
     const int maps = mappings();
     const double begin = now(), deadline = begin + seconds;
     const double cpu_before = cpu_seconds(&faults_before);

@@ -62,6 +62,31 @@ memory() {
     fi
 }
 
+@test "bench: fork() costs more CPU the more memory the parent has touched, three sizes in turn, the largest over twice the cost of none" {
+    local mib line cpu=()
+    # A server holding a large cache in memory (the course notes warn about
+    # large allocations): fork() copies the page table entries of every page
+    # it has written, whatever the child then does.
+    for mib in 0 64 256; do
+        line=$("$REPO/build/bench/forkfloor-c-shared" -d 0.3 -n 2000 -m "$mib") || fail "forkfloor -m $mib failed"
+        [[ $line =~ cpu_us=([0-9.]+) ]] || fail "forkfloor printed: $line"
+        cpu+=("${BASH_REMATCH[1]}")
+    done
+    awk -v a="${cpu[0]}" -v b="${cpu[1]}" -v c="${cpu[2]}" 'BEGIN { exit !(a < b && b < c && c > 2 * a) }' ||
+        fail "CPU per fork with 0, 64, 256 MiB touched: ${cpu[*]} us"
+}
+
+@test "bench: at a 0 ms think time (short connections) ch01 serves over a fifth more connections a second than ch05, in one run" {
+    local ch01 ch05
+    ch01=$(awk -F'\t' '$1 == 0 && $2 == "ch01" { print $3 }' "$REPO/build/bench/crossover.tsv")
+    ch05=$(awk -F'\t' '$1 == 0 && $2 == "ch05" { print $3 }' "$REPO/build/bench/crossover.tsv")
+    # The course (三): processes are for concurrency, not speed. Each of
+    # ch05's connections costs a fork(), an exit and a waitpid() on top of
+    # the echo, and with nothing to wait for, ch01 never waits either.
+    awk -v a="$ch01" -v b="$ch05" 'BEGIN { exit !(b > 0 && a > 1.2 * b) }' ||
+        fail "at 0 ms: ch01 $ch01/s, ch05 $ch05/s"
+}
+
 @test "bench: at a 50 ms think time ch01 serves at most 1/50 ms = 20 connections a second, and ch05 over five times as many" {
     local ch01 ch05
     ch01=$(awk -F'\t' '$1 == 50 && $2 == "ch01" { print $3 }' "$REPO/build/bench/crossover.tsv")
