@@ -108,9 +108,57 @@ rows() {
     run_check ch04 "backlog reports-exit"
     assert_failure
     # The report's last line (make's own error line follows on stderr).
-    assert_output --partial $'1 of 2 claims hold\nTo draw the run of reports-exit on your server: make trace-ch04 EXERCISE=1 CLAIM=reports-exit EXERCISES='"$EXERCISES"$'\nmake: '
+    assert_output --partial $'1 of 2 claims hold\nTo draw the run of reports-exit on your server: make trace-ch04 EXERCISE=1 CLAIM=reports-exit\nmake: '
     make_run trace-ch04 EXERCISE=1 CLAIM=reports-exit
     assert_success
     assert_line --regexp '^claim reports-exit does not hold: child [0-9]+ was killed by SIGKILL'
     assert_output --regexp ' killed by SIGKILL'
+}
+
+# diagram_after FILE TEXT: the Mermaid block that follows the first line of
+# FILE containing TEXT, pids replaced by PID.
+diagram_after() {
+    awk -v text="$2" 'index($0, text) { found = 1 } found && /^```mermaid$/ { on = 1; next }
+        on && /^```$/ { exit } on' "$1" | pid_free
+}
+
+# pid_free: a Mermaid diagram from build/tools/lanes, with its participants'
+# pids replaced by PID (the rest of it holds none).
+pid_free() {
+    sed -E 's/^(    participant .* )[0-9]+$/\1PID/'
+}
+
+@test "the run diagrams of the chapter READMEs are generated: a new run of make trace-chNN MERMAID=1 gives the same events in the same order, pids aside" {
+    local chapter readme drawn
+    for chapter in ch01 ch04; do
+        run "$REPO/scripts/trace" --mermaid "$chapter"
+        assert_success
+        drawn=$(pid_free <<<"$output")
+        [ "$(grep -c '^    participant ' <<<"$drawn")" -ge 1 ]
+        for readme in "$REPO/$(chapter_dir "$chapter")"/README{,.zh-CN}.md; do
+            assert_equal "$(diagram_after "$readme" "make trace-$chapter MERMAID=1")" "$drawn"
+        done
+    done
+}
+
+@test "every Mermaid diagram of a chapter README, in both languages, is either generated under the command that makes it again or said to be drawn by hand" {
+    # The six lines of text before a diagram, the diagrams right before it
+    # aside: one line may speak for two pictures side by side.
+    local readme before line inside n=0
+    for readme in "$REPO"/ch0*/README{,.zh-CN}.md; do
+        before=() inside=0
+        while IFS= read -r line; do
+            if [ "$line" = '```mermaid' ]; then
+                n=$((n + 1)) inside=1
+                [[ ${before[*]} =~ make\ trace-ch0[0-9]\ MERMAID=1|[Dd]rawn\ by\ hand|手画 ]] ||
+                    fail "${readme#"$REPO"/}: a Mermaid diagram says neither how it was made nor that it is drawn by hand"
+            elif ((inside)); then
+                [ "$line" != '```' ] || inside=0
+            elif [ -n "$line" ]; then
+                before+=("$line")
+                ((${#before[@]} <= 6)) || before=("${before[@]:1}")
+            fi
+        done <"$readme"
+    done
+    [ "$n" -eq 16 ]
 }

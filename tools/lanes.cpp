@@ -304,7 +304,8 @@ int lane_of(const Reader& r, long pid) {
 void print_lanes(Reader& r, const std::string& title) {
     if (!title.empty())
         std::printf("%s\n", title.c_str());
-    std::printf("P = the parent, %ld", r.parent);
+    // A server that never forks (ch01) is one process: "the server".
+    std::printf("P = the %s, %ld", r.order.size() > 1 ? "parent" : "server", r.parent);
     for (std::size_t k = 1; k < r.order.size(); ++k)
         std::printf("%s%zu = %ld", k % 5 == 1 ? "\n    " : ", ", k, r.order[k]);
     std::printf("\n\n");
@@ -366,7 +367,7 @@ void print_mermaid(Reader& r) {
     for (const long pid : r.order) {
         const int n = r.processes[pid].number;
         if (n == 0)
-            std::printf("    participant P as parent %ld\n", pid);
+            std::printf("    participant P as %s %ld\n", r.order.size() > 1 ? "parent" : "server", pid);
         else
             std::printf("    participant C%d as child %d, %ld\n", n, n, pid);
     }
