@@ -162,3 +162,31 @@ pid_free() {
     done
     [ "$n" -eq 16 ]
 }
+
+@test "lanes fits 80 columns with more than six children: the seventh on share the last column, their rows numbered; a restarted accept() says SA_RESTART" {
+    local trace=$BATS_TEST_TMPDIR/trace k
+    {
+        echo '100 1.000000 rt_sigaction(SIGCHLD, {sa_handler=0x55f0, sa_mask=[], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7f}, NULL, 8) = 0'
+        for k in 1 2 3 4 5 6 7 8; do
+            echo "100 1.00${k}000 accept(3, {sa_family=AF_INET, sin_port=htons(5000$k), sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = 4"
+            echo "100 1.00${k}500 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x5) = 2000$k"
+        done
+        echo '100 1.100000 accept(3,  <unfinished ...>'
+        echo '20008 1.200000 read(4, "", 4096)        = 0'
+        echo '20008 1.200100 +++ exited with 0 +++'
+        echo '100 1.300000 <... accept resumed>0x7ffc, [16]) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)'
+        echo '100 1.300100 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=20008, si_uid=0, si_status=0} ---'
+        echo '100 1.400100 wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], WNOHANG, NULL) = 20008'
+        echo '100 1.400200 rt_sigreturn({mask=[]})  = 43'
+    } >"$trace"
+    run "$REPO/build/tools/lanes" "$trace"
+    assert_success
+    assert_line '  time   P  1  2  3  4  5 6+'
+    assert_line ' 0.000   *                    P sigaction(SIGCHLD): a handler, SA_RESTART'
+    assert_line ' 0.200   |  |  |  |  |  |  *  8 read() = 0: the client left'
+    assert_line ' 0.300   *  |  |  |  |  |  z  P SIGCHLD (child 8 exited)'
+    assert_line ' 0.400   *  |  |  |  |  |  x  P waitpid() = 20008: child 8, a zombie 200.0 ms'
+    assert_line ' 0.400   *  |  |  |  |  |  |  P accept() restarted (SA_RESTART)'
+    local line
+    for line in "${lines[@]}"; do ((${#line} <= 80)) || fail "wider than 80 columns: $line"; done
+}
