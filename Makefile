@@ -6,6 +6,7 @@
 # make diff         each chapter's server.cpp against the one before
 # make diff-ch04    one step: the diff that turns ch03 into ch04
 # make demo-ch03    chapter 3's experiment in one terminal
+# make trace-ch04   chapter 4's experiment under strace, one lane per process
 # make lint         clang-format, cppcheck and clang-tidy, all clean (maint/)
 # make bench        what a process costs: speed, memory, fork (bench/README.md)
 # make bench-quick  the same in one short round, for a look
@@ -114,7 +115,7 @@ $(addprefix variant-,$(VARIANTS)): variant-%: build/variants/%/server
 
 # tools/: what the demos, the tests and the bench run servers under.
 # tests/tools/: programs only the tests use.
-TOOLS      := build/tools/subreaper
+TOOLS      := build/tools/subreaper build/tools/lanes
 TEST_TOOLS := build/tests/peer
 
 .PHONY: tools
@@ -234,6 +235,15 @@ $(DEMOS): demo-%: % $(TOOLS)
 	@scripts/demo $*
 demo-ch05: ch04
 demo-ch06: ch05
+
+# make trace-chNN: scripts/trace, the chapter's experiment drawn as process
+# lanes from strace; EXERCISE=1 traces exercises/chNN/server instead (built
+# as make check-chNN builds it), CLAIM=NAME runs that claim's experiment,
+# MERMAID=1 prints a Mermaid sequenceDiagram.
+TRACES := $(addprefix trace-,$(CHAPTERS))
+.PHONY: $(TRACES)
+$(TRACES): trace-%: % $(TOOLS) $(if $(EXERCISE),$(EXERCISES)/%/server) $(if $(CLAIM),$(TEST_TOOLS)) | setup
+	@scripts/trace $(if $(EXERCISE),--exercise) $(if $(CLAIM),--claim $(CLAIM)) $(if $(MERMAID),--mermaid) $*
 
 # ---------------------------------------------------------------- clean
 

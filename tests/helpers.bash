@@ -30,25 +30,6 @@ teardown() {
     harness_cleanup
 }
 
-
-# run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
-# each sending one message (one client process, -r N). Fails if any client
-# fails or gets no echo within CLIENT_TIMEOUT seconds (5 by default). Sets
-# SERVED to the number of clients that were echoed.
-run_clients() {
-    local count=$1 status=0 line
-    shift
-    timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -r "$count" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" \
-        >"$BATS_TEST_TMPDIR/clients.out" 2>&1 || status=$?
-    SERVED=0
-    while IFS= read -r line; do
-        [[ $line == "echo: "* || $line == "connection 1: echo: "* ]] && SERVED=$((SERVED + 1))
-    done <"$BATS_TEST_TMPDIR/clients.out"
-    return "$status"
-}
-
-
-
 # misuse PROGRAM MESSAGE ARGS...: PROGRAM ARGS exits 2, its first line is
 # "NAME: MESSAGE" and the usage follows.
 misuse() {

@@ -59,7 +59,7 @@ claim_no_sigpipe() {
     wait_until 2 client_got gone echoed || return 2
     serving=$(serving_process)
     kill -STOP "$serving"
-    wait_until 2 stopped "$serving" || return 2
+    wait_until 2 held "$serving" || return 2
     feed gone $'go\n'
     wait_until 3 client_got gone vanished || return 2
     kill -CONT "$serving"

@@ -14,7 +14,7 @@ claim_reaps_burst() {
     # comes where a server spends its life.
     wait_until 2 waiting_for_client "$SERVER_PID" || return 2
     kill -STOP "$SERVER_PID"
-    wait_until 2 stopped "$SERVER_PID" || return 2
+    wait_until 2 held "$SERVER_PID" || return 2
     end_feed burst
     # Six children exit; a kernel-reaped child (SIG_IGN) leaves no zombie.
     wait_until 3 count_is 0 live_children "$SERVER_PID" || return 2
@@ -90,7 +90,7 @@ claim_serves_while_child_stopped() {
     wait_until 2 client_got paused hello || return 2
     child=$(serving_process)
     kill -STOP "$child"
-    wait_until 2 stopped "$child" || return 2
+    wait_until 2 held "$child" || return 2
     if ! served_unless_stuck; then
         observe "a stopped child froze the server: the next client was not served: ${STUCK//%/%%}" "一个被暂停的子进程让服务端卡住了：下一个客户端没有得到服务：${STUCK_ZH//%/%%}"
         kill -CONT "$child"

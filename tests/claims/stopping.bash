@@ -104,7 +104,7 @@ claim_stops_with_stopped_child() {
     children=$(child_pids "$SERVER_PID")
     child=${children%%$'\n'*}
     kill -STOP "$child"
-    wait_until 2 stopped "$child" || return 2
+    wait_until 2 held "$child" || return 2
     kill -TERM "$SERVER_PID"
     if ! server_exit_status 1; then
         observe "a second after SIGTERM, still running: %s" "SIGTERM 之后一秒，仍在运行：%s" "$(still_running "$SERVER_PID" $children | tr '\n' ' ')"

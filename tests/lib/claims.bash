@@ -69,9 +69,15 @@ trace_server() {
 }
 
 # serve SERVER [PORT]: start_server, then SERVER_PREFIX and
-# SERVER_START_SECONDS back to their defaults.
+# SERVER_START_SECONDS back to their defaults. With TRACE_PREFIX set
+# (scripts/trace --claim), the first server a claim starts runs under it,
+# unless the claim traces the server itself.
 serve() {
     local status=0
+    if [ -n "${TRACE_PREFIX+set}" ] && [ ${#SERVER_PREFIX[@]} -eq 0 ]; then
+        SERVER_PREFIX=("${TRACE_PREFIX[@]}")
+        unset TRACE_PREFIX
+    fi
     start_server "$@" || status=1
     SERVER_PREFIX=()
     unset SERVER_START_SECONDS
@@ -97,3 +103,26 @@ alive() {
 no_such_process() {
     [ ! -e "/proc/$1" ]
 }
+
+# held PID: process PID is stopped (SIGSTOP), and waits for SIGCONT: state
+# T, or t under strace (scripts/trace --claim runs claims so).
+held() {
+    [[ $(state "$1") == [Tt] ]]
+}
+
+# run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
+# each sending one message (one client process, -r N). Fails if any client
+# fails or gets no echo within CLIENT_TIMEOUT seconds (5 by default). Sets
+# SERVED to the number of clients that were echoed.
+run_clients() {
+    local count=$1 status=0 line
+    shift
+    timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -r "$count" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" \
+        >"$(harness_tmp)/clients.out" 2>&1 || status=$?
+    SERVED=0
+    while IFS= read -r line; do
+        [[ $line == "echo: "* || $line == "connection 1: echo: "* ]] && SERVED=$((SERVED + 1))
+    done <"$(harness_tmp)/clients.out"
+    return "$status"
+}
+

@@ -3,6 +3,7 @@
 # the slow tests, as they need root, setpriv and prlimit, and time).
 
 load ../helpers
+load ../lib/claims
 
 # limited_server CH NPROC: starts a copy of CH's server as a user id of its
 # own (no other process has it) allowed NPROC processes (RLIMIT_NPROC), using
