@@ -60,7 +60,7 @@ claim_stops_between_check_and_wait() {
     poll 1 gone_or_sleeps_through "$SERVER_PID" 15
     gone "$SERVER_PID" && return 0
     if sleeps_through "$SERVER_PID" 15; then
-        observe "SIGTERM came after the loop had checked its flag, just before it waited for a client: its handler ran at once, and the server went on waiting in %s (its log: \"%s\")" "SIGTERM 在循环检查完标志之后、开始等待客户端之前到达：信号处理程序立即运行，服务端却接着在 %s 里等待（它的日志：“%s”）" "$(wait_call "$SERVER_PID")" "$(tail -n 1 "$LOG")"
+        observe "SIGTERM came after the loop had checked its flag, just before it waited for a client: its handler ran at once, and the server went on waiting in %s (its log: \"%s\")" "SIGTERM 在循环检查完标志之后、开始等待客户端之前到达：信号处理函数立即运行，服务端却接着在 %s 里等待（它的日志：“%s”）" "$(wait_call "$SERVER_PID")" "$(tail -n 1 "$LOG")"
         end_held_server
         return 1
     fi
@@ -113,7 +113,7 @@ claim_child_stop_before_reset() {
     if ! signal_pending "$child" 15; then
         feed held $'again\n'
         if poll 2 client_got held again; then
-            observe "child %s, sent SIGTERM as fork() returned in it, took it with the handler it inherited and served its client on (it echoed the next line)" "子进程 %s 在 fork() 刚返回时收到 SIGTERM，用继承来的信号处理程序处理了它，又接着为客户端服务（回声了下一行）" "$child"
+            observe "child %s, sent SIGTERM as fork() returned in it, took it with the handler it inherited and served its client on (it echoed the next line)" "子进程 %s 在 fork() 刚返回时收到 SIGTERM，用继承来的信号处理函数处理了它，又接着为客户端服务（回声了下一行）" "$child"
             end_held_server
             return 1
         fi
