@@ -13,6 +13,7 @@
 #   SERVER_FD_LIMIT=N          the server runs under "ulimit -n N"
 #   SERVER_PREFIX=(strace ...) under that command
 #   SERVER_OUT=FILE            its output is appended to FILE (/dev/null...)
+#   SERVER_ERR=FILE            its stderr too (the same FILE: one terminal)
 #   SERVER_STDIO=closed        it starts with descriptors 0, 1 and 2 closed
 #   REAPER_OPTIONS=(...)       the subreaper's options (--usage FILE)
 #   SERVER_START_SECONDS=N     how long it may take to listen (5 by
@@ -30,9 +31,12 @@ start_server() {
         command[n]=${word//\{address\}/127.0.0.1}
     done
     n=${#REAPERS[@]}
-    LOG=${HARNESS_TMP:-$BATS_TEST_TMPDIR}/server$n.out
-    ERR=${HARNESS_TMP:-$BATS_TEST_TMPDIR}/server$n.err
-    [ -z "${SERVER_OUT:-}" ] || { LOG=$SERVER_OUT fresh=; }
+    LOG=${SERVER_OUT:-${HARNESS_TMP:-$BATS_TEST_TMPDIR}/server$n.out}
+    ERR=${SERVER_ERR:-${HARNESS_TMP:-$BATS_TEST_TMPDIR}/server$n.err}
+    [ -n "${SERVER_OUT:-}" ] || : >"$LOG"
+    [ -n "${SERVER_ERR:-}" ] || : >"$ERR"
+    # Its first line can be read only in a file of its own, empty so far.
+    [ -f "$LOG" ] && [ ! -s "$LOG" ] || fresh=
     [ "${SERVER_STDIO:-}" != closed ] || fresh=
     (
         set +T # close_inherited_fds untraced under Bats (poll says why)
@@ -40,10 +44,10 @@ start_server() {
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
         [ "${SERVER_STDIO:-}" != closed ] || exec <&- >&- 2>&-
         exec "$SUBREAPER" "${REAPER_OPTIONS[@]}" "${SERVER_PREFIX[@]}" "${command[@]}"
-    ) >>"$LOG" 2>"$ERR" </dev/null 3>&- 4>&- &
+    ) >>"$LOG" 2>>"$ERR" </dev/null 3>&- 4>&- &
     REAPER=$!
     REAPERS+=("$REAPER")
-    SERVER_OUT='' SERVER_STDIO='' REAPER_OPTIONS=()
+    SERVER_OUT='' SERVER_ERR='' SERVER_STDIO='' REAPER_OPTIONS=()
     # The log first, for a second: asking ss in the loop costs processes.
     if [ -n "$fresh" ] && poll 1 server_said_so "$REAPER"; then
         read -r line <"$LOG" || true
