@@ -49,15 +49,19 @@ start_server() {
     REAPERS+=("$REAPER")
     SERVER_OUT='' SERVER_ERR='' SERVER_STDIO='' REAPER_OPTIONS=()
     # The log first, for a second: asking ss in the loop costs processes.
-    if [ -n "$fresh" ] && poll 1 server_said_so "$REAPER"; then
+    # A server that printed its line may have ended since: its line counts.
+    if [ -n "$fresh" ]; then
+        poll 1 server_said_so "$REAPER" || wait_until "${SERVER_START_SECONDS:-5}" server_up "$REAPER" ||
+            return 1
         read -r line <"$LOG" || true
         if [[ $line =~ ^\[([0-9]+)\]\ listening\ on\ .*:([0-9]+)$ ]]; then
             SERVER_PID=${BASH_REMATCH[1]} PORT=${BASH_REMATCH[2]}
             SERVERS+=("$SERVER_PID")
             return 0
         fi
+    else
+        wait_until "${SERVER_START_SECONDS:-5}" server_started "$REAPER" || return 1
     fi
-    wait_until "${SERVER_START_SECONDS:-5}" server_started "$REAPER" || return 1
     gone "$REAPER" && return 1
     SERVER_PID=$(listener_of "$REAPER") || return 1
     PORT=$(port_of "$SERVER_PID") || return 1
@@ -87,6 +91,11 @@ server_said_so() {
 # server_started REAPER: the server listens, or has exited.
 server_started() {
     gone "$1" || listener_of "$1" >/dev/null
+}
+
+# server_up REAPER: server_said_so, or the server listens.
+server_up() {
+    server_said_so "$1" || listener_of "$1" >/dev/null
 }
 
 # listener_of REAPER: the pid of the process under the subreaper REAPER

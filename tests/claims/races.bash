@@ -3,46 +3,7 @@
 # holds the process at the window (a breakpoint), queues the signal there
 # and detaches: the process takes the signal at that very point, on every
 # run, where left to chance it would take it there only rarely.
-
-# hold_server COMMAND...: the next serve runs the server under gdb, which
-# runs it to main() (where its libraries are loaded), then runs the gdb
-# COMMANDs in order, printing nothing of its own. gdb starts it in a process
-# group of its own, which the subreaper does not end: end_held_server does.
-# gdb may take seconds to start on a busy machine: the server gets 15 to
-# listen.
-hold_server() {
-    local commands=() command
-    for command in "$@"; do commands+=(-ex "$command"); done
-    SERVER_START_SECONDS=15
-    trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'break main' -ex run \
-        "${commands[@]}" --args
-}
-
-# The gdb command that sets a breakpoint on each call a server may wait for
-# a client in: those the program has (rbreak is silent about the others).
-BREAK_AT_WAIT='rbreak ^\(pselect\|select\|ppoll\|poll\|accept\|accept4\|epoll_wait\|epoll_pwait\)$'
-
-# wait_call PID: the call process PID sleeps in, in words, from its wchan.
-wait_call() {
-    local where=
-    read -r where 2>/dev/null <"/proc/$1/wchan" || true
-    case $where in
-    inet_csk_accept) echo 'accept()' ;;
-    ep_poll) echo 'epoll_wait()' ;;
-    *) echo 'pselect(), select() or poll()' ;;
-    esac
-}
-
-# sleeps_through PID N: process PID is free (no tracer), signal N is not
-# pending (it was handled), and it sleeps waiting for a client, at two looks
-# 50 ms apart: the signal came and went, and the server waits on.
-sleeps_through() {
-    local look
-    for look in 1 2; do
-        ((look == 1)) || nap 0.05
-        ! traced "$1" && ! signal_pending "$1" "$2" && waiting_for_client "$1" || return 1
-    done
-}
+# The steps they share are in tests/lib/held.bash.
 
 # claim_stops_between_check_and_wait SERVER: gdb holds the server at the
 # call it waits for a client in (pselect() in ch06), the loop having just
@@ -67,23 +28,6 @@ claim_stops_between_check_and_wait() {
     observe "a second after SIGTERM it neither ended nor waited for a client (state %s)" "SIGTERM 之后一秒，它既没有结束，也没有在等待客户端（状态 %s）" "$(state "$SERVER_PID")"
     end_held_server
     return 2
-}
-
-# untraced_or_gone PID: gdb has let process PID go, or it has ended.
-untraced_or_gone() {
-    gone "$1" || ! traced "$1"
-}
-
-# gone_or_sleeps_through PID N: process PID has ended, or sleeps through
-# signal N (see sleeps_through).
-gone_or_sleeps_through() {
-    gone "$1" || sleeps_through "$1" "$2"
-}
-
-# end_held_server: ends the server gdb started, and all its children (its
-# process group), whatever the experiment left running.
-end_held_server() {
-    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
 }
 
 # claim_child_stop_before_reset SERVER: gdb follows the child the server
@@ -123,13 +67,6 @@ claim_child_stop_before_reset() {
     return 2
 }
 
-# forked_and_let_go: the server's log names a child serving a client,
-# which gdb has let go (or which has ended already); sets FORKED to its pid.
-forked_and_let_go() {
-    FORKED=$(serving_pid)
-    [ "$FORKED" != "$SERVER_PID" ] && untraced_or_gone "$FORKED"
-}
-
 # claim_errno_survives_handler SERVER: a SIGCHLD interrupts the call the
 # server waits for a client in (accept() in ch04 and ch05, pselect() in
 # ch06), which fails with EINTR; gdb holds the server as that call returns
@@ -161,11 +98,6 @@ claim_errno_survives_handler() {
     [ ! -s "$ERR" ] && return 0
     observe "a SIGCHLD handled just after its wait failed with EINTR, before errno was read, made it report: \"%s\"" "等待调用因 EINTR 失败之后、读取 errno 之前处理的一个 SIGCHLD，让它报告了：“%s”" "$(head -n 1 "$ERR")"
     return 1
-}
-
-# traced_and_waiting PID: process PID, traced, sleeps waiting for a client.
-traced_and_waiting() {
-    traced "$1" && waiting_for_client "$1"
 }
 
 # claim_stop_waits_through_sigchld SERVER: gdb follows the child the server
@@ -216,15 +148,4 @@ claim_stop_waits_through_sigchld() {
     grep -q "reaped child $child: " "$LOG" && return 0
     observe "child %s ended, but the server never reaped it (no 'reaped child %s' line)" "子进程 %s 结束了，服务端却始终没有回收它（没有“reaped child %s”这一行）" "$child" "$child"
     return 1
-}
-
-# stopped_by_tracer PID: process PID is stopped by its tracer (state t).
-stopped_by_tracer() {
-    [ "$(state "$1")" = t ]
-}
-
-# gone_or_waits_through_sigchld PID: process PID has ended, or sleeps in
-# waitpid() with a SIGCHLD pending (blocked) for it.
-gone_or_waits_through_sigchld() {
-    gone "$1" || { in_waitpid "$1" && sigchld_pending "$1"; }
 }

@@ -4,6 +4,8 @@
 
 # shellcheck source=peers.bash
 source "${BASH_SOURCE[0]%/*}/peers.bash"
+# shellcheck source=held.bash
+source "${BASH_SOURCE[0]%/*}/held.bash"
 for claims_file in "${BASH_SOURCE[0]%/*}"/../claims/*.bash; do
     # shellcheck source=/dev/null
     source "$claims_file"

@@ -1,0 +1,93 @@
+# Holding a server inside a race's window with gdb, for the race claims
+# (tests/claims/races.bash): starting it under gdb, and asking /proc what it
+# does while held and once let go.
+
+# hold_server COMMAND...: the next serve runs the server under gdb, which
+# runs it to main() (where its libraries are loaded), then runs the gdb
+# COMMANDs in order, printing nothing of its own. gdb starts it in a process
+# group of its own, which the subreaper does not end: end_held_server does.
+# gdb may take seconds to start on a busy machine: the server gets 15 to
+# listen.
+hold_server() {
+    local commands=() command
+    for command in "$@"; do commands+=(-ex "$command"); done
+    SERVER_START_SECONDS=15
+    trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'break main' -ex run \
+        "${commands[@]}" --args
+}
+
+# The gdb command that sets a breakpoint on each call a server may wait for
+# a client in: those the program has (rbreak is silent about the others).
+BREAK_AT_WAIT='rbreak ^\(pselect\|select\|ppoll\|poll\|accept\|accept4\|epoll_wait\|epoll_pwait\)$'
+
+# wait_call PID: the call process PID sleeps in, in words, from its wchan.
+wait_call() {
+    local where=
+    read -r where 2>/dev/null <"/proc/$1/wchan" || true
+    case $where in
+    inet_csk_accept) echo 'accept()' ;;
+    ep_poll) echo 'epoll_wait()' ;;
+    *) echo 'pselect(), select() or poll()' ;;
+    esac
+}
+
+# sleeps_through PID N: process PID is free (no tracer), signal N is not
+# pending (it was handled), and it sleeps waiting for a client, at two looks
+# 50 ms apart: the signal came and went, and the server waits on.
+sleeps_through() {
+    local look
+    for look in 1 2; do
+        ((look == 1)) || nap 0.05
+        ! traced "$1" && ! signal_pending "$1" "$2" && waiting_for_client "$1" || return 1
+    done
+}
+
+# untraced_or_gone PID: gdb has let process PID go, or it has ended.
+untraced_or_gone() {
+    gone "$1" || ! traced "$1"
+}
+
+# gone_or_sleeps_through PID N: process PID has ended, or sleeps through
+# signal N (see sleeps_through).
+gone_or_sleeps_through() {
+    gone "$1" || sleeps_through "$1" "$2"
+}
+
+# end_held_server: ends the server gdb started, and all its children (its
+# process group), whatever the experiment left running.
+end_held_server() {
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+}
+
+# forked_and_let_go: the server's log names a child serving a client,
+# which gdb has let go (or which has ended already); sets FORKED to its pid.
+forked_and_let_go() {
+    FORKED=$(serving_pid)
+    [ "$FORKED" != "$SERVER_PID" ] && untraced_or_gone "$FORKED"
+}
+
+# traced_and_waiting PID: process PID, traced, sleeps waiting for a client.
+traced_and_waiting() {
+    traced "$1" && waiting_for_client "$1"
+}
+
+# stopped_by_tracer PID: process PID is stopped by its tracer (state t).
+stopped_by_tracer() {
+    [ "$(state "$1")" = t ]
+}
+
+# gone_or_waits_through_sigchld PID: process PID has ended, or sleeps in
+# waitpid() with a SIGCHLD pending (blocked) for it.
+gone_or_waits_through_sigchld() {
+    gone "$1" || { in_waitpid "$1" && sigchld_pending "$1"; }
+}
+
+# serving_pid: the pid of the process serving the one client connected now:
+# the server itself in ch01, the newest child the log names in the others.
+serving_pid() {
+    local line pid=$SERVER_PID
+    while IFS= read -r line; do
+        [[ $line =~ ^\[[0-9]+\]\ child\ ([0-9]+)\ serves\ client ]] && pid=${BASH_REMATCH[1]}
+    done <"$LOG"
+    echo "$pid"
+}
