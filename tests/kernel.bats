@@ -42,7 +42,7 @@ clone_number() {
     clone=$(clone_number) || skip "clone's number on $(uname -m) is not known here"
     # fork() held 1 s before the call (a SIGTERM is sent then) and 2.5 s after
     # it (the two processes are read then); the child is not traced.
-    trace_server -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=clone \
+    trace_server strace -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=clone \
         -e inject=clone:delay_enter=1000000:delay_exit=2500000
     serve ch06
     open_client a
@@ -72,7 +72,7 @@ clone_number() {
 @test "fork() is not interrupted: a SIGCHLD caught during it (no SA_RESTART) makes the kernel restart it, and ch04 gets its child" {
     local clone trace=$BATS_TEST_TMPDIR/trace
     clone=$(clone_number) || skip "clone's number on $(uname -m) is not known here"
-    trace_server -qq -o "$trace" -e trace=clone,accept -e inject=clone:delay_enter=1000000 -e signal=SIGCHLD
+    trace_server strace -qq -o "$trace" -e trace=clone,accept -e inject=clone:delay_enter=1000000 -e signal=SIGCHLD
     serve ch04
     open_client a
     feed a $'hello\n'

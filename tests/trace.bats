@@ -160,7 +160,7 @@ pid_free() {
             fi
         done <"$readme"
     done
-    [ "$n" -eq 16 ]
+    [ "$n" -eq 20 ]
 }
 
 @test "lanes fits 80 columns with more than six children: the seventh on share the last column, their rows numbered; a restarted accept() says SA_RESTART" {
