@@ -15,7 +15,9 @@
 #   SERVER_OUT=FILE            its output is appended to FILE (/dev/null...)
 #   SERVER_ERR=FILE            its stderr too (the same FILE: one terminal)
 #   SERVER_STDIO=closed        it starts with descriptors 0, 1 and 2 closed
-#   REAPER_OPTIONS=(...)       the subreaper's options (--usage FILE)
+#   REAPER_OPTIONS=(...)       the subreaper's options (--usage FILE), or
+#                              (none): no subreaper, the server the
+#                              caller's child, as in a reader's shell
 #   SERVER_START_SECONDS=N     how long it may take to listen (5 by
 #                              default; gdb takes seconds on a busy machine)
 # Returns 1 if it exits instead of listening (ERR says why).
@@ -43,6 +45,7 @@ start_server() {
         close_inherited_fds
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
         [ "${SERVER_STDIO:-}" != closed ] || exec <&- >&- 2>&-
+        [ "${REAPER_OPTIONS[*]}" != none ] || exec "${SERVER_PREFIX[@]}" "${command[@]}"
         exec "$SUBREAPER" "${REAPER_OPTIONS[@]}" "${SERVER_PREFIX[@]}" "${command[@]}"
     ) >>"$LOG" 2>>"$ERR" </dev/null 3>&- 4>&- &
     REAPER=$!
