@@ -97,3 +97,21 @@ more_than() {
     "$@"
     [ -n "$COUNT" ] && [ "$COUNT" -gt "$limit" ]
 }
+
+# file_has FILE TEXT: FILE holds TEXT (a fixed string), read by the shell
+# itself: a grep would be a process on every poll.
+file_has() {
+    local text=
+    read -r -d '' text 2>/dev/null <"$1"
+    [[ $text == *"$2"* ]]
+}
+
+# file_matches FILE REGEX: a line of FILE matches REGEX (bash's =~).
+file_matches() {
+    local line lines=()
+    mapfile -t lines 2>/dev/null <"$1" || return 1
+    for line in "${lines[@]}"; do
+        [[ $line =~ $2 ]] && return 0
+    done
+    return 1
+}

@@ -25,7 +25,7 @@ all_served() {
 # done_or_out_of_descriptors PID: client PID is done, or the server has
 # reported running out of descriptors.
 done_or_out_of_descriptors() {
-    gone "$1" || grep -q 'Too many open files' "$ERR"
+    gone "$1" || file_has "$ERR" 'Too many open files'
 }
 
 # claim_no_close_wait SERVER: once 5 clients have left, none of the server's

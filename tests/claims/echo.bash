@@ -38,7 +38,7 @@ claim_echo_exact() {
 claim_peer_reset() {
     serve "$1" || return 2
     timeout 5 "$PEER" idle-reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed" "发送重置的那一端没有得到回声"; return 1; }
-    poll 2 grep -q 'read from client: Connection reset by peer' "$ERR" ||
+    poll 2 file_has "$ERR" 'read from client: Connection reset by peer' ||
         { observe "a reset while the server waited to read was not reported" "服务端等待读取时收到的重置没有报告"; return 1; }
     timeout 5 "$PEER" reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed" "发送重置的那一端没有得到回声"; return 1; }
     poll 2 count_is 2 log_count ' disconnected' || { observe "a reset connection was never closed" "被重置的连接一直没有关闭"; return 1; }
@@ -64,7 +64,7 @@ claim_no_sigpipe() {
     wait_until 3 client_got gone vanished || return 2
     kill -CONT "$serving"
     wait_until 2 reported_or_gone "$serving" || return 2
-    if poll 0.3 grep -q "write to client: Broken pipe" "$ERR"; then
+    if poll 0.3 file_has "$ERR" "write to client: Broken pipe"; then
         return 0
     fi
     observe "no 'Broken pipe' error line; the serving process: %s" "没有 'Broken pipe' 错误行；提供服务的进程：%s" "$(state "$serving" || true)$(grep -o 'killed by signal 13' "$LOG" || true)"
@@ -74,7 +74,7 @@ claim_no_sigpipe() {
 # reported_or_gone PID: the server has reported a broken pipe, or process
 # PID is gone.
 reported_or_gone() {
-    grep -q "Broken pipe" "$ERR" || gone "$1"
+    file_has "$ERR" "Broken pipe" || gone "$1"
 }
 
 # claim_closed_std_fds SERVER: started with descriptors 0, 1 and 2 closed,
@@ -97,7 +97,7 @@ claim_closed_std_fds() {
 claim_accept_errors() {
     SERVER_FD_LIMIT=4 serve "$1" || return 2
     start_program /dev/null "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
-    wait_until 2 grep -q 'Too many open files' "$ERR" || return 2
+    wait_until 2 file_has "$ERR" 'Too many open files' || return 2
     nap 0.5
     alive "$SERVER_PID" || { observe "the server ended on an accept() error: %s" "服务端因 accept() 出错而结束：%s" "$(head -n 1 "$ERR")"; return 1; }
     local lines

@@ -34,10 +34,19 @@ claim_log_one_write() {
 }
 
 # writes_are_lines TRACE: the writes to descriptor 1 in the strace files
-# TRACE.* are as many as the log's lines, and each ends with a newline.
+# TRACE.* are as many as the log's lines, and each ends with a newline
+# (read by the shell: it is polled).
 writes_are_lines() {
-    local writes partial
-    writes=$(cat "$1".* | grep -c '^write(1, ')
-    partial=$(cat "$1".* | grep '^write(1, ' | grep -cvE '\\n", [0-9]+\) += [0-9]+$' || true)
-    [ "$writes" -eq "$(grep -c . "$LOG")" ] && [ "$partial" -eq 0 ]
+    local file line lines=() writes=0 entries=0
+    for file in "$1".*; do
+        mapfile -t lines 2>/dev/null <"$file" || continue
+        for line in "${lines[@]}"; do
+            [[ $line == 'write(1, '* ]] || continue
+            writes=$((writes + 1))
+            [[ $line =~ \\n\",\ [0-9]+\)\ +=\ [0-9]+$ ]] || return 1
+        done
+    done
+    mapfile -t lines <"$LOG"
+    for line in "${lines[@]}"; do [ -z "$line" ] || entries=$((entries + 1)); done
+    [ "$writes" -eq "$entries" ]
 }

@@ -116,7 +116,7 @@ claim_reports_exit() {
     kill -KILL "$child"
     wait_until 2 gone "$child" || return 2
     wait_until 2 settled "$SERVER_PID" || return 2
-    poll 0.3 grep -q "reaped child $child: killed by signal 9" "$LOG" ||
+    poll 0.3 file_has "$LOG" "reaped child $child: killed by signal 9" ||
         { observe "child %s was killed by SIGKILL: no 'reaped child %s: killed by signal 9' line" "子进程 %s 被 SIGKILL 杀死：没有 'reaped child %s: killed by signal 9' 这一行" "$child" "$child"; return 1; }
     grep -q "reaped child [0-9]*: exited with status 0" "$LOG" ||
         { observe "a child whose client left: no 'exited with status 0' line" "客户端离开的子进程：没有 'exited with status 0' 这一行"; return 1; }

@@ -112,7 +112,7 @@ claim_accept_interrupted() {
     serve "$1" || return 2
     child_exits_while_waiting one || return 2
     wait_until 2 settled "$SERVER_PID" || return 2
-    poll 0.3 grep -q '^rt_sigreturn(.*= -1 EINTR' "$trace" && return 0
+    poll 0.3 file_matches "$trace" '^rt_sigreturn\(.*= -1 EINTR' && return 0
     if grep -q '^rt_sigreturn(' "$trace"; then
         observe "a SIGCHLD handler ran, and the kernel restarted accept() after it (SA_RESTART)" "SIGCHLD 信号处理函数运行过，内核随后重新执行了 accept()（SA_RESTART）"
     else
