@@ -445,32 +445,52 @@ table_folders() {
     done
 }
 
-# ratio_of LABEL: the value of "ratio: LABEL: VALUE" in bench/RESULTS.md.
+# RESULTS_TEXT: bench/RESULTS.md, a newline before its first line, read by
+# the shell once per test: the lookups below run it through no sed or awk.
+RESULTS_TEXT=
+read -r -d '' RESULTS_TEXT <"$REPO/bench/RESULTS.md" || true
+RESULTS_TEXT=$'\n'$RESULTS_TEXT
+
+# ratio_of NAME: the figure of RESULTS.md's line "ratio: NAME: FIGURE".
 ratio_of() {
-    sed -n "s|^ratio: $1: ||p" "$REPO/bench/RESULTS.md"
+    local rest=${RESULTS_TEXT#*$'\n'"ratio: $1: "}
+    [ "$rest" = "$RESULTS_TEXT" ] || echo "${rest%%$'\n'*}"
+}
+
+# row_field TEXT FIRST SECOND FIELD: field FIELD (counted from 1, as awk
+# does) of the line of TEXT whose first two fields are FIRST and SECOND.
+row_field() {
+    local re=$'\n'" *$2 +$3 +([^"$'\n'"]*)" fields=()
+    [[ $1 =~ $re ]] || return 0
+    read -r -a fields <<<"$2 $3 ${BASH_REMATCH[1]}"
+    echo "${fields[$4 - 1]}"
 }
 
 # load_figure LOAD SERVER FIELD: a figure of RESULTS.md's load table, by
-# awk field: 3 conns/s, 5 p50 ms, 6 p99 ms, 7 CPU us per connection, 9 faults.
+# field: 3 conns/s, 5 p50 ms, 6 p99 ms, 7 CPU us per connection, 9 faults.
 load_figure() {
-    awk -v load="$1" -v server="$2" -v field="$3" '$1 == load && $2 == server { print $field; exit }' "$REPO/bench/RESULTS.md"
+    row_field "$RESULTS_TEXT" "$1" "$2" "$3"
 }
 
-# crossover THINK FIELD: the crossover table's row for THINK ms, by awk field:
+# crossover THINK FIELD: the crossover table's row for THINK ms, by field:
 # 2 ch01's conns/s, 3 ch05's, 4 ch05 / ch01.
 crossover() {
-    awk -v think="$1" -v field="$2" '/^crossover:/ { on = 1 } on && $1 == think { print $field; exit }' "$REPO/bench/RESULTS.md"
+    local re=$'\n'" *$1 +([^"$'\n'"]*)" fields=()
+    [[ ${RESULTS_TEXT#*$'\n'crossover:} =~ $re ]] || return 0
+    read -r -a fields <<<"$1 ${BASH_REMATCH[1]}"
+    echo "${fields[$2 - 1]}"
 }
 
-# memory_figure SERVER CLIENTS FIELD: a figure of RESULTS.md's memory table, by
-# awk field: 3 processes, 4 the whole server's RSS KiB.
+# memory_figure SERVER CLIENTS FIELD: a figure of RESULTS.md's memory table,
+# by field: 3 processes, 4 the whole server's RSS KiB.
 memory_figure() {
-    awk -v server="$1" -v clients="$2" -v field="$3" '$1 == server && $2 == clients { print $field; exit }' "$REPO/bench/RESULTS.md"
+    row_field "$RESULTS_TEXT" "$1" "$2" "$3"
 }
 
 # mappings SERVER: the number of mappings of SERVER, from RESULTS.md.
 mappings() {
-    sed -n "s/^servers' own mappings: //p" "$REPO/bench/RESULTS.md" | tr ',' '\n' | awk -v server="$1" '$1 == server { print $2 }'
+    local re="servers' own mappings:[^"$'\n'"]*[:,] $1 ([0-9]+)"
+    [[ $RESULTS_TEXT =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
 # prose FILE: FILE without its code blocks, its lines joined by spaces, as a

@@ -6,11 +6,15 @@ load helpers
 
 # shell_files: every shell script and sourced file of the repository.
 shell_files() {
-    local file
-    for file in "$REPO"/lib/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash "$REPO"/tests/claims/*.bash \
-        "$REPO"/tests/*.bats "$REPO"/tests/slow/*.bats "$REPO"/tests/run "$REPO"/tests/matrix \
-        "$REPO"/scripts/* "$REPO"/maint/* "$REPO"/.ci/* "$REPO"/bench/run "$REPO"/bench/*.bash; do
-        [ -f "$file" ] && head -c 200 "$file" | grep -qE 'bash|bats|^#' && echo "$file"
+    local file first
+    for file in "$REPO"/lib/*.bash "$REPO"/lib/harness/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash \
+        "$REPO"/tests/claims/*.bash "$REPO"/tests/*.bats "$REPO"/tests/slow/*.bats "$REPO"/tests/run \
+        "$REPO"/tests/matrix "$REPO"/tests/doctest "$REPO"/scripts/* "$REPO"/maint/* "$REPO"/.ci/* \
+        "$REPO"/bench/run "$REPO"/bench/*.bash; do
+        [ -f "$file" ] || continue
+        first=
+        read -r first <"$file" || true
+        [[ $first == *bash* || $first == *bats* || $first == \#* ]] && echo "$file"
     done
     return 0
 }
