@@ -104,12 +104,24 @@ server_up() {
 # listener_of REAPER: the pid of the process under the subreaper REAPER
 # that listens on a TCP port: its child, or that child's (strace's) child.
 listener_of() {
-    local pid
-    for pid in $(child_pids "$1"); do
-        port_of "$pid" >/dev/null && { echo "$pid"; return 0; }
-        for pid in $(child_pids "$pid"); do
-            port_of "$pid" >/dev/null && { echo "$pid"; return 0; }
+    local pid children=() grandchildren=()
+    read -r -a children 2>/dev/null <"/proc/$1/task/$1/children" || true
+    for pid in "${children[@]}"; do
+        may_listen "$pid" && port_of "$pid" >/dev/null && { echo "$pid"; return 0; }
+        read -r -a grandchildren 2>/dev/null <"/proc/$pid/task/$pid/children" || true
+        for pid in "${grandchildren[@]}"; do
+            may_listen "$pid" && port_of "$pid" >/dev/null && { echo "$pid"; return 0; }
         done
+    done
+    return 1
+}
+
+# may_listen PID: process PID has a socket open (a look at /proc/PID/fd
+# with the shell's own test, before ss is asked which port it listens on).
+may_listen() {
+    local fd
+    for fd in "/proc/$1/fd/"*; do
+        [ -S "$fd" ] && return 0
     done
     return 1
 }
