@@ -105,8 +105,12 @@ variant_names() {
 # top of the repository; fails if there is none.
 variant_patch() {
     local dir
-    dir=$(chapter_dir "${1%%-*}") && [ -f "$REPO/$dir/variants/${1#*-}.patch" ] || return 1
-    echo "$dir/variants/${1#*-}.patch"
+    for dir in "${CHAPTER_DIRS[@]}"; do
+        [ "${dir%%-*}" = "${1%%-*}" ] && [ -f "$REPO/$dir/variants/${1#*-}.patch" ] || continue
+        echo "$dir/variants/${1#*-}.patch"
+        return 0
+    done
+    return 1
 }
 
 # read_patch FILE: reads the header of patch FILE (a variant or an exercise
