@@ -659,3 +659,11 @@ CHINESE_WORDS=(
     found=$(cd "$REPO" && grep -rliE 'seed|种子|build/tests/|/tmp/x|\.\./shared' --include='*.md' --exclude-dir=build --exclude-dir=exercises . || true)
     [ -z "$found" ] || fail "Markdown naming what a reader does not have: $found"
 }
+
+@test "no Markdown file speaks in the first person: no I, we, our or my, 我们 or 我的, outside code and quotations" {
+    local found
+    found=$(cd "$REPO" && for file in $(git ls-files '*.md'); do
+        awk '/^ *```/ { code = !code; next } !code { gsub(/`[^`]*`/, ""); print FILENAME ":" FNR ": " $0 }' "$file"
+    done | grep -E '\b(I|[Ww]e|[Oo]ur|[Mm]y)\b|我们|我的' | grep -vE 'I/O|“我的”|我的 tab|参考 and 我的|"[^"]*\b(I|we|my|our)\b[^"]*"' || true)
+    [ -z "$found" ] || fail "first person in: $found"
+}
