@@ -126,6 +126,11 @@ claim_stop_waits_through_sigchld() {
     fi
     child=$(serving_pid)
     kill -TERM "$SERVER_PID"
+    if ! poll 2 in_waitpid "$SERVER_PID" && waiting_for_client "$SERVER_PID"; then
+        observe "after SIGTERM it still waits for a client: it never stops, nor reaps child %s" "SIGTERM 之后它仍在等待客户端：它始终没有停止，也没有回收子进程 %s" "$child"
+        end_held_server
+        return 1
+    fi
     if ! wait_until 2 in_waitpid "$SERVER_PID" || ! wait_until 2 stopped_by_tracer "$child"; then
         observe "after SIGTERM, it did not wait in waitpid() for child %s, held by gdb" "SIGTERM 之后，它没有在 waitpid() 里等待被 gdb 停住的子进程 %s" "$child"
         end_held_server
