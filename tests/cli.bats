@@ -134,5 +134,5 @@ load lib/peers
 
 @test "subreaper without a command prints its usage and exits 2" {
     run -2 "$REPO/build/tools/subreaper" --usage
-    assert_output "usage: subreaper [--keep-group] [--usage FILE] COMMAND [ARG...]"
+    assert_output "usage: subreaper [--keep-group] [--usage FILE] [--default-signals] COMMAND [ARG...]"
 }

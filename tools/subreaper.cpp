@@ -1,7 +1,7 @@
 // subreaper: runs a command so that none of its descendants can outlive the
 // test that started it, and none is ever left a zombie.
 //
-// usage: subreaper [--keep-group] [--usage FILE] COMMAND [ARG...]
+// usage: subreaper [--keep-group] [--usage FILE] [--default-signals] COMMAND [ARG...]
 //
 // It marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER): when the
 // command dies, its orphaned children become this process's children instead
@@ -21,13 +21,22 @@
 // and minor page faults of every descendant it and they reaped, in
 // microseconds, not the 10 ms ticks of /proc/PID/stat:
 //   cpu_us=1234567 faults=8910
+//
+// --default-signals (tests/doctest): the command starts with every signal
+// its caller ignored back at its default action, as in a reader's terminal
+// (make, for one, starts its recipes with signals 32 and 33 ignored, which
+// a README's SigIgn line would show). Those two are glibc's own, which its
+// sigaction() refuses: the system call is made directly.
 
+#include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,13 +92,35 @@ bool write_usage(const char* path) {
     return std::fclose(file) == 0;
 }
 
+// Sets every ignored signal back to its default action. The kernel's struct
+// sigaction starts with the handler (0 for SIG_DFL, 1 for SIG_IGN), then
+// the flags, the restorer and the mask: four words, all zero to ask for the
+// default.
+void reset_ignored_signals() {
+    constexpr unsigned long ignored = 1;
+    for (int signal_number = 1; signal_number <= 64; ++signal_number) {
+        std::array<unsigned long, 4> current{};
+        if (syscall(SYS_rt_sigaction, signal_number, nullptr, current.data(), sizeof(uint64_t)) != 0)
+            continue;
+        if (current[0] != ignored)
+            continue;
+        const std::array<unsigned long, 4> to_default{};
+        syscall(SYS_rt_sigaction, signal_number, to_default.data(), nullptr, sizeof(uint64_t));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
     const char* usage_file = nullptr;
+    bool default_signals = false;
     for (;;) {
         if (argc > 1 && std::strcmp(argv[1], "--keep-group") == 0) {
             keep_group = 1;
+            --argc;
+            ++argv;
+        } else if (argc > 1 && std::strcmp(argv[1], "--default-signals") == 0) {
+            default_signals = true;
             --argc;
             ++argv;
         } else if (argc > 2 && std::strcmp(argv[1], "--usage") == 0) {
@@ -101,7 +132,7 @@ int main(int argc, char* argv[]) {
         }
     }
     if (argc < 2 || argv[1][0] == '-') {
-        std::fputs("usage: subreaper [--keep-group] [--usage FILE] COMMAND [ARG...]\n", stderr);
+        std::fputs("usage: subreaper [--keep-group] [--usage FILE] [--default-signals] COMMAND [ARG...]\n", stderr);
         return 2;
     }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
@@ -127,6 +158,8 @@ int main(int argc, char* argv[]) {
         if (keep_group == 0)
             setpgid(0, 0);
         sigprocmask(SIG_SETMASK, &before, nullptr);
+        if (default_signals)
+            reset_ignored_signals();
         execvp(argv[1], argv + 1);
         std::fprintf(stderr, "subreaper: %s: %s\n", argv[1], std::strerror(errno));
         _exit(127);
