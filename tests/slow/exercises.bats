@@ -58,6 +58,8 @@ failed_claims() {
         read_patch "$patch"
         # Variants that change common/ are not a reader's server.cpp.
         [[ " ${PATCH_FILES[*]} " == *" common/"* ]] && continue
+        # Its claims held by gdb, which cannot run under sanitizers.
+        [ -z "$PATCH_UNRUNNABLE" ] || continue
         solution "$PATCH_CHAPTER" "$patch"
         run_check "$PATCH_CHAPTER"
         if [ ${#PATCH_FAILS[@]} -eq 0 ]; then
