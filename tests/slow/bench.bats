@@ -76,10 +76,16 @@ memory() {
         fail "CPU per fork with 0, 64, 256 MiB touched: ${cpu[*]} us"
 }
 
+# crossover_rate THINK SERVER: SERVER's connections a second at THINK ms of
+# think time, from build/bench/crossover.tsv.
+crossover_rate() {
+    awk -F'\t' -v think="$1" -v server="$2" '$1 == think && $2 == server { print $3 }' "$REPO/build/bench/crossover.tsv"
+}
+
 @test "bench: at a 0 ms think time (short connections) ch01 serves over a fifth more connections a second than ch05, in one run" {
     local ch01 ch05
-    ch01=$(awk -F'\t' '$1 == 0 && $2 == "ch01" { print $3 }' "$REPO/build/bench/crossover.tsv")
-    ch05=$(awk -F'\t' '$1 == 0 && $2 == "ch05" { print $3 }' "$REPO/build/bench/crossover.tsv")
+    ch01=$(crossover_rate 0 ch01)
+    ch05=$(crossover_rate 0 ch05)
     # The course (三): processes are for concurrency, not speed. Each of
     # ch05's connections costs a fork(), an exit and a waitpid() on top of
     # the echo, and with nothing to wait for, ch01 never waits either.
@@ -89,8 +95,8 @@ memory() {
 
 @test "bench: at a 50 ms think time ch01 serves at most 1/50 ms = 20 connections a second, and ch05 over five times as many" {
     local ch01 ch05
-    ch01=$(awk -F'\t' '$1 == 50 && $2 == "ch01" { print $3 }' "$REPO/build/bench/crossover.tsv")
-    ch05=$(awk -F'\t' '$1 == 50 && $2 == "ch05" { print $3 }' "$REPO/build/bench/crossover.tsv")
+    ch01=$(crossover_rate 50 ch01)
+    ch05=$(crossover_rate 50 ch05)
     awk -v a="$ch01" -v b="$ch05" 'BEGIN { exit !(a > 0 && a <= 20.5 && b > 5 * a) }' ||
         fail "at 50 ms: ch01 $ch01/s, ch05 $ch05/s"
     assert_line --regexp '^ch05 (overtakes ch01 at a think time of about [0-9.]+ ms|is ahead of ch01 at every think time measured)'
