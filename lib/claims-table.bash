@@ -89,29 +89,25 @@ claim_complete() {
     return 1
 }
 
-# variant_names: every variant, chNN-NAME, in chapter order.
-variant_names() {
+# VARIANT_NAMES: every variant, chNN-NAME, in chapter order; VARIANT_PATCH:
+# the patch of each (chNN-NAME -> its chapter's folder/variants/NAME.patch,
+# from the top of the repository). Arrays, not functions
+# printing them: a $(...) per variant cost a process each.
+VARIANT_NAMES=()
+declare -A VARIANT_PATCH=()
+find_variants() {
     local dir file name
     for dir in "${CHAPTER_DIRS[@]}"; do
         for file in "$REPO/$dir"/variants/*.patch; do
             [ -f "$file" ] || continue
             name=${file##*/}
-            echo "${dir%%-*}-${name%.patch}"
+            name=${dir%%-*}-${name%.patch}
+            VARIANT_NAMES+=("$name")
+            VARIANT_PATCH[$name]=$dir/variants/${file##*/}
         done
     done
 }
-
-# variant_patch NAME: the patch of variant NAME (ch04-reap-once), from the
-# top of the repository; fails if there is none.
-variant_patch() {
-    local dir
-    for dir in "${CHAPTER_DIRS[@]}"; do
-        [ "${dir%%-*}" = "${1%%-*}" ] && [ -f "$REPO/$dir/variants/${1#*-}.patch" ] || continue
-        echo "$dir/variants/${1#*-}.patch"
-        return 0
-    done
-    return 1
-}
+find_variants
 
 # The claims whose experiment holds the server with gdb (tests/lib/held.bash).
 # gdb cannot hold a server built with sanitizers, whose interceptors stand
