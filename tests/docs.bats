@@ -314,15 +314,21 @@ EOF
 }
 
 @test "a chapter README that counts the lines of make diff-chNN counts them right, in both languages" {
-    local dir chapter readme said diff_lines counted=0
+    local dir chapter readme text line diff_lines counted=0 re
     for dir in "${CHAPTER_DIRS[@]:1}"; do
         chapter=${dir%%-*}
-        diff_lines=$("$REPO/scripts/chapter-diff" "$chapter" | grep -E '^[-+]' | grep -cvE '^(---|\+\+\+) ')
+        diff_lines=0
+        while IFS= read -r line; do
+            [[ $line == [-+]* && $line != '--- '* && $line != '+++ '* ]] && diff_lines=$((diff_lines + 1))
+        done < <("$REPO/scripts/chapter-diff" "$chapter")
+        re=$'\n'"\`make diff-$chapter\` (prints the whole change: |打印出全部改动：增删共 )([0-9]+)"
         for readme in "$REPO/$dir"/README*.md; do
-            said=$(sed -nE "s/^\`make diff-$chapter\` (prints the whole change: |打印出全部改动：增删共 )([0-9]+).*/\2/p" "$readme")
-            [ -n "$said" ] || continue
+            text=$'\n'
+            read -r -d '' line <"$readme" || true
+            text+=$line
+            [[ $text =~ $re ]] || continue
             counted=$((counted + 1))
-            assert_equal "${readme#"$REPO"/}: $said lines" "${readme#"$REPO"/}: $diff_lines lines"
+            assert_equal "${readme#"$REPO"/}: ${BASH_REMATCH[2]} lines" "${readme#"$REPO"/}: $diff_lines lines"
         done
     done
     ((counted > 0)) || fail "no README counts the lines of its chapter's diff"
@@ -518,27 +524,38 @@ prose() {
     grep -qF "| 1 | 1 | $(load_figure short minimal 9) |" "$readme" || fail "no row for minimal with its faults"
 }
 
-# unrecorded_figures TEXT [FIGURE...]: each figure of TEXT, with a unit or a
-# decimal point, that is neither a number of RESULTS.md (its figures, and
-# the settings of the bench it records: 16 clients, 50 ms) nor a FIGURE.
+# unrecorded_figures TEXT [FIGURE...]: sets UNRECORDED to each figure of
+# TEXT, with a unit or a decimal point, that is neither a number of
+# RESULTS.md (its figures, and the settings of the bench it records: 16
+# clients, 50 ms) nor a FIGURE. In the shell: a grep per figure cost a
+# process each.
 unrecorded_figures() {
-    local text=$1 figure
-    shift
-    { grep -oE '[0-9][0-9.]*' "$REPO/bench/RESULTS.md"; printf '%s\n' "$@"; } | sort -u >"$BATS_TEST_TMPDIR/numbers"
-    grep -oE '[0-9]+\.[0-9]+|[0-9]+ ?(s|ms|us|KiB|MiB|%|times|faults|秒|毫秒|倍|个)' <<<"${text//127.0.0.1/}" | grep -oE '^[0-9.]+' | sort -u |
-        while read -r figure; do
-            grep -qxF "$figure" "$BATS_TEST_TMPDIR/numbers" || echo "$figure"
-        done
+    local rest=$RESULTS_TEXT figure re='[0-9][0-9.]*'
+    local -A known=()
+    for figure in "${@:2}"; do known[$figure]=1; done
+    while [[ $rest =~ $re ]]; do
+        known[${BASH_REMATCH[0]}]=1
+        rest=${rest#*"${BASH_REMATCH[0]}"}
+    done
+    UNRECORDED=()
+    rest=${1//127.0.0.1/}
+    re='[0-9]+\.[0-9]+|[0-9]+ ?(s|ms|us|KiB|MiB|%|times|faults|秒|毫秒|倍|个)'
+    while [[ $rest =~ $re ]]; do
+        rest=${rest#*"${BASH_REMATCH[0]}"}
+        figure=${BASH_REMATCH[0]%%[!0-9.]*}
+        [ -n "${known[$figure]:-}" ] || UNRECORDED+=("$figure")
+        known[$figure]=1
+    done
 }
 
 @test "the top READMEs' bench sections quote bench/RESULTS.md, figure by figure" {
-    local readme text missing fragment
+    local readme text fragment
     for readme in README.md README.zh-CN.md; do
         text=$(prose "$REPO/$readme")
         text=${text#*"make bench\`"}
         text=${text%%"<!-- bench table"*}
-        missing=$(unrecorded_figures "$text")
-        [ -z "$missing" ] || fail "$readme, bench section: figures bench/RESULTS.md does not have: $missing"
+        unrecorded_figures "$text"
+        ((${#UNRECORDED[@]} == 0)) || fail "$readme, bench section: figures bench/RESULTS.md does not have: ${UNRECORDED[*]}"
         for fragment in "$(ratio_of "conns/s, short, ch01 / ch05")" "$(ratio_of "conns/s, slow, ch05 / ch01")" \
             "$(ratio_of "memory per client at 100, ch05, RSS KiB") KiB" "$(ratio_of "memory per client at 100, ch05, USS KiB") KiB" \
             " $(mappings ch05)" " $(mappings ch05-dyn)"; do
@@ -558,8 +575,8 @@ unrecorded_figures() {
     kernel=$(ratio_of "memory per client at 100, ch05, kernel KiB")
     rss=$(ratio_of "memory per client at 100, ch05, RSS KiB")
     sum=$(awk -v u="$uss" -v k="$kernel" 'BEGIN { printf "%.1f", u + k }')
-    mapfile -t missing < <(unrecorded_figures "$text" "$sum")
-    ((${#missing[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${missing[*]}"
+    unrecorded_figures "$text" "$sum"
+    ((${#UNRECORDED[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${UNRECORDED[*]}"
     # And each says what RESULTS.md says of it.
     for fragment in \
         "ch01 served $(ratio_of "conns/s, short, ch01 / ch05") times as many connections a second as ch05" \
@@ -613,7 +630,7 @@ CHINESE_WORDS=(
 )
 
 @test "the Chinese files use the glossary's word for each thing: the others only in quotations, code and the glossary" {
-    local files pair other preferred found=()
+    local files found=()
     files=$(cd "$REPO" && find . \( -path ./.git -o -path ./build -o -path ./exercises \) -prune -o -name '*.zh-CN.md' -print | sort)
     files+=" tests/claims.txt $(cd "$REPO" && echo scripts/* tests/claims/*.bash) tests/matrix bench/readme.awk"
     # What is exempt is taken out: code blocks, `code`, “quotations” and
@@ -633,19 +650,21 @@ CHINESE_WORDS=(
             gsub(/断言库|同一课程的学习笔记|10\.4 节的学习笔记/, "", line)
             print FILENAME ":" FNR ": " line
         }' $files) >"$BATS_TEST_TMPDIR/chinese"
-    for pair in "${CHINESE_WORDS[@]}"; do
-        read -r other preferred <<<"$pair"
-        while IFS= read -r line; do
-            found+=("$line (say $preferred)")
-        done < <(grep -F -- "$other" "$BATS_TEST_TMPDIR/chinese" | cut -c1-160)
-    done
+    # One awk for every pair (a grep per pair cost a process each).
+    mapfile -t found < <(awk -v pairs="${CHINESE_WORDS[*]/ /=}" '
+        BEGIN { n = split(pairs, p, " "); for (i = 1; i <= n; i++) { split(p[i], w, "="); other[i] = w[1]; preferred[i] = w[2] } }
+        { for (i = 1; i <= n; i++) if (index($0, other[i])) print substr($0, 1, 160) " (say " preferred[i] ")" }
+        ' "$BATS_TEST_TMPDIR/chinese")
     ((${#found[@]} == 0)) || fail "$(printf '%s\n' "${found[@]}")"
-    # And the glossary names both words of each pair it explains.
-    for pair in "${CHINESE_WORDS[@]::${#CHINESE_WORDS[@]}-1}"; do
-        read -r other preferred <<<"$pair"
-        sed -n '/^## 术语表/,$p' "$REPO/README.zh-CN.md" | grep -F -- "$preferred" | grep -qF -- "$other" ||
-            fail "the glossary of README.zh-CN.md has no row with both $preferred and $other"
-    done
+    # And the glossary names both words of each pair it explains (all but
+    # the last pair, the tutorials' names).
+    mapfile -t found < <(awk -v pairs="${CHINESE_WORDS[*]::${#CHINESE_WORDS[@]}-1}" '
+        BEGIN { n = split(pairs, w, " ") }
+        /^## 术语表/ { glossary = 1 }
+        glossary { for (i = 1; i < n; i += 2) if (index($0, w[i]) && index($0, w[i + 1])) both[i] = 1 }
+        END { for (i = 1; i < n; i += 2) if (!(i in both)) print w[i + 1] " and " w[i] }
+        ' "$REPO/README.zh-CN.md")
+    ((${#found[@]} == 0)) || fail "the glossary of README.zh-CN.md has no row with both $(printf '%s; ' "${found[@]}")"
 }
 
 @test "every chapter README, in both languages, links the glossary, has the book's code run, and no Markdown file names a seed, build/tests, /tmp/x or ../shared" {
