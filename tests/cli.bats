@@ -8,7 +8,7 @@ load lib/peers
 @test "every server and client prints its usage for --help and exits 0" {
     for chapter in "${CHAPTERS[@]}"; do
         for program in server client; do
-            run -0 --separate-stderr "$REPO/$chapter/$program" --help
+            run_program -0 "$REPO/$chapter/$program" --help
             if [ "$program" = server ]; then
                 assert_line --index 0 "usage: server [PORT [ADDRESS]]"
             else
@@ -52,7 +52,7 @@ load lib/peers
 @test "a server whose port is taken says 'server: bind ADDRESS:PORT: Address already in use' and exits 1" {
     start_server ch05
     for chapter in "${CHAPTERS[@]}"; do
-        run -1 --separate-stderr timeout 5 "$REPO/$chapter/server" "$PORT" 127.0.0.1
+        run_program -1 timeout 5 "$REPO/$chapter/server" "$PORT" 127.0.0.1
         assert_equal "$stderr" "server: bind 127.0.0.1:$PORT: Address already in use"
         assert_equal "$output" ""
     done
@@ -64,14 +64,14 @@ load lib/peers
     kill -TERM "${REAPERS[0]}"
     wait_until 2 count_is 0 sockets listening "$port"
     for chapter in "${CHAPTERS[@]}"; do
-        run -1 --separate-stderr timeout 5 "$REPO/$chapter/client" 127.0.0.1 "$port"
+        run_program -1 timeout 5 "$REPO/$chapter/client" 127.0.0.1 "$port"
         assert_equal "$stderr" "client: connect 127.0.0.1:$port: Connection refused"
     done
 }
 
 @test "a client given an unknown host says 'client: resolve HOST: ...' and exits 1" {
     for chapter in "${CHAPTERS[@]}"; do
-        run -1 --separate-stderr timeout 5 "$REPO/$chapter/client" no-such-host.invalid 5051
+        run_program -1 timeout 5 "$REPO/$chapter/client" no-such-host.invalid 5051
         [[ $stderr == "client: resolve no-such-host.invalid: "* ]] || fail "unexpected: $stderr"
         [ "${#stderr_lines[@]}" -eq 1 ] || fail "more than one line: $stderr"
     done
@@ -100,7 +100,7 @@ load lib/peers
 @test "a server given an address this machine does not have says 'server: bind ADDRESS:PORT: Cannot assign requested address' and exits 1" {
     for chapter in "${CHAPTERS[@]}"; do
         # 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address.
-        run -1 --separate-stderr timeout 5 "$REPO/$chapter/server" 0 192.0.2.1
+        run_program -1 timeout 5 "$REPO/$chapter/server" 0 192.0.2.1
         assert_equal "$stderr" "server: bind 192.0.2.1:0: Cannot assign requested address"
         assert_equal "$output" ""
     done
@@ -110,7 +110,7 @@ load lib/peers
     start_background mangle "$PEER" mangle
     wait_until 2 grep -qs ' listening on ' "$BATS_TEST_TMPDIR/mangle.out"
     PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/mangle.out")
-    run -1 --separate-stderr timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
+    run_program -1 timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     assert_output --partial 'sent: message 1 of 1'
     [[ $stderr == "client: "*"echo differs"* ]] || fail "stderr: $stderr"
 }
@@ -119,7 +119,7 @@ load lib/peers
     start_background hangup "$PEER" hangup
     wait_until 2 grep -qs ' listening on ' "$BATS_TEST_TMPDIR/hangup.out"
     PORT=$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$BATS_TEST_TMPDIR/hangup.out")
-    run -1 --separate-stderr timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
+    run_program -1 timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     [[ $stderr == "client: the server closed the connection after echoing 0 of "*" bytes" ]] || fail "stderr: $stderr"
 }
 

@@ -30,12 +30,33 @@ teardown() {
     harness_cleanup
 }
 
+# run_program [-STATUS] COMMAND...: what Bats' run -STATUS --separate-stderr
+# does (sets status, output, lines, stderr and stderr_lines, and fails the
+# test if the status is not STATUS), with the output in files: only
+# COMMAND's own process, where run starts three more (two subshells and a
+# mktemp). For the tests that run a program once per chapter.
+run_program() {
+    local expected=
+    [[ $1 =~ ^-[0-9]+$ ]] && { expected=${1#-}; shift; }
+    status=0
+    "$@" >"$BATS_TEST_TMPDIR/run.out" 2>"$BATS_TEST_TMPDIR/run.err" || status=$?
+    output='' stderr=''
+    IFS= read -r -d '' output <"$BATS_TEST_TMPDIR/run.out" || true
+    IFS= read -r -d '' stderr <"$BATS_TEST_TMPDIR/run.err" || true
+    while [[ $output == *$'\n' ]]; do output=${output%$'\n'}; done
+    while [[ $stderr == *$'\n' ]]; do stderr=${stderr%$'\n'}; done
+    IFS=$'\n' read -d '' -r -a lines <<<"$output" || true
+    IFS=$'\n' read -d '' -r -a stderr_lines <<<"$stderr" || true
+    [ -z "$expected" ] || [ "$status" -eq "$expected" ] ||
+        fail "$(printf '%s exited with status %s, not %s\noutput: %s\nstderr: %s' "$*" "$status" "$expected" "$output" "$stderr")"
+}
+
 # misuse PROGRAM MESSAGE ARGS...: PROGRAM ARGS exits 2, its first line is
 # "NAME: MESSAGE" and the usage follows.
 misuse() {
     local program=$1 message=$2
     shift 2
-    run -2 --separate-stderr timeout 5 "$program" "$@"
+    run_program -2 timeout 5 "$program" "$@"
     assert_equal "$output" ""
     assert_equal "${stderr_lines[0]}" "${program##*/}: $message"
     [[ ${stderr_lines[1]} == usage:* ]] || fail "no usage after the error: ${stderr_lines[1]}"
