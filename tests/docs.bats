@@ -115,7 +115,7 @@ test_names() {
     [ -n "$first" ] || fail "no opening comment in ${CHAPTER_DIRS[0]}/server.cpp"
     for ((k = 0; k < ${#CHAPTER_DIRS[@]}; k++)); do
         dir=${CHAPTER_DIRS[k]}
-        run -0 head -n 1 "$REPO/$dir/server.cpp"
+        run_program -0 head -n 1 "$REPO/$dir/server.cpp"
         assert_output --regexp "^// ${CHAPTERS[k]}: [^ ].{9,}$"
         titles+=("${output#*: }")
         assert_equal "$(sed '1d; /^#include/,$d' "$REPO/$dir/server.cpp")" "$first"
@@ -124,7 +124,7 @@ test_names() {
 }
 
 @test "ch01 -> ch02 adds fork() after accept() and the child's exit, and changes no other code" {
-    run -0 code_diff 1
+    run_program -0 code_diff 1
     assert_output - <<'EOF'
 > const pid_t pid = fork();
 > if (pid < 0) {
@@ -140,7 +140,7 @@ EOF
 }
 
 @test "ch02 -> ch03 adds signal(SIGCHLD, SIG_IGN), and changes no other code" {
-    run -0 code_diff 2
+    run_program -0 code_diff 2
     assert_output - <<'EOF'
 > #include <csignal>
 > if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)
@@ -149,7 +149,7 @@ EOF
 }
 
 @test "ch03 -> ch04 replaces SIG_IGN by a sigaction handler with a waitpid(-1, &status, WNOHANG) loop, adds the EINTR retry, and changes no other code" {
-    run -0 code_diff 3
+    run_program -0 code_diff 3
     assert_output - <<'EOF'
 > #include <sys/wait.h>
 > namespace {
@@ -178,21 +178,21 @@ EOF
 }
 
 @test "ch04 -> ch05 adds close(listen_fd) in the child and close(conn_fd) in the parent, and changes no other code" {
-    run -0 code_diff 4
+    run_program -0 code_diff 4
     assert_output - <<'EOF'
 > close(listen_fd);
 > close(conn_fd);
 EOF
     # The first is in the child's branch, the second after it, in the parent.
-    run -0 sed -n '/if (pid == 0) {/,/^        }/p' "$REPO/$(chapter_dir ch05)/server.cpp"
+    run_program -0 sed -n '/if (pid == 0) {/,/^        }/p' "$REPO/$(chapter_dir ch05)/server.cpp"
     assert_line --regexp '^ +close\(listen_fd\);'
     refute_line --regexp '^ +close\(conn_fd\);  //'
-    run -0 sed -n '/exit(0);$/,$p' "$REPO/$(chapter_dir ch05)/server.cpp"
+    run_program -0 sed -n '/exit(0);$/,$p' "$REPO/$(chapter_dir ch05)/server.cpp"
     assert_line --regexp '^        close\(conn_fd\);'
 }
 
 @test "ch05 -> ch06 adds the stop: a flag set by SIGTERM and SIGINT, pselect() to wait for it, the children tracked, reset in each child, and ended and reaped at the stop, and changes no other code" {
-    run -0 code_diff 5
+    run_program -0 code_diff 5
     assert_output - <<'EOF'
 > #include <algorithm>
 > #include <cstdlib>
@@ -369,7 +369,7 @@ EOF
     assert_line '+    if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)'
     assert_line --regexp '^\+        close\(conn_fd\);'
     assert_nothing_left
-    run -0 grep '^==== ' <<<"$output"
+    run_program -0 grep '^==== ' <<<"$output"
     assert_equal "${#lines[@]}" $((${#CHAPTERS[@]} - 1))
     local k
     for ((k = 1; k < ${#CHAPTERS[@]}; k++)); do
@@ -421,7 +421,7 @@ table_folders() {
         named=$(table_folders "$REPO/$readme")
         [ -n "$named" ] || fail "$readme: no folders table (<!-- folders table: ... -->)"
         [ -z "$(uniq -d <<<"$named")" ] || fail "$readme: folders named twice: $(uniq -d <<<"$named" | tr '\n' ' ')"
-        run comm -3 <(echo "$expected") <(sort -u <<<"$named")
+        run_program comm -3 <(echo "$expected") <(sort -u <<<"$named")
         [ -z "$output" ] || fail "$readme: folders without a row (left) and rows without a folder (right):"$'\n'"$output"
     done
 }
@@ -431,22 +431,22 @@ table_folders() {
     for readme in README.md README.zh-CN.md; do
         lang=
         [ "$readme" = README.zh-CN.md ] && lang=zh
-        run -0 "$REPO/tests/matrix" table $lang
+        run_program -0 "$REPO/tests/matrix" table $lang
         local expected=$output
-        run -0 sed -n '/^<!-- claims table: /,/^<!-- end of claims table -->$/p' "$REPO/$readme"
+        run_program -0 sed -n '/^<!-- claims table: /,/^<!-- end of claims table -->$/p' "$REPO/$readme"
         assert_equal "$(sed '1d;$d' <<<"$output")" "$expected"
     done
 }
 
 @test "the bench tables in README.md and README.zh-CN.md are the ones bench/readme.awk prints from bench/RESULTS.md, a run on a quiet machine" {
     local readme lang
-    run -0 grep -E '^machine: load average [0-9.]+, CPU [0-9]+% busy in the second before the start: quiet$' "$REPO/bench/RESULTS.md"
+    run_program -0 grep -E '^machine: load average [0-9.]+, CPU [0-9]+% busy in the second before the start: quiet$' "$REPO/bench/RESULTS.md"
     for readme in README.md README.zh-CN.md; do
         lang=
         [ "$readme" = README.zh-CN.md ] && lang=zh
-        run -0 awk -f "$REPO/bench/readme.awk" -v lang="$lang" "$REPO/bench/RESULTS.md"
+        run_program -0 awk -f "$REPO/bench/readme.awk" -v lang="$lang" "$REPO/bench/RESULTS.md"
         local expected=$output
-        run -0 sed -n '/^<!-- bench table: /,/^<!-- end of bench table -->$/p' "$REPO/$readme"
+        run_program -0 sed -n '/^<!-- bench table: /,/^<!-- end of bench table -->$/p' "$REPO/$readme"
         assert_equal "$(sed '1d;$d' <<<"$output")" "$expected"
     done
 }
