@@ -15,7 +15,8 @@
 # Each server runs under build/tools/subreaper, in a process group of its
 # own, so that stopping the subreaper stops the server and all its children
 # and none is left a zombie. Files (logs, client pipes) go to $HARNESS_TMP,
-# or to $BATS_TEST_TMPDIR inside a Bats test.
+# which is $BATS_TEST_TMPDIR inside a Bats test unless set (Bats sources the
+# test file, and so this one, again in each test's own process).
 #
 # The functions that run in polling loops start no process: they read /proc
 # and files with the shell's own read, and set variables rather than print
@@ -35,6 +36,7 @@ for _harness_part in wait proc sockets servers clients cleanup leftovers; do
     source "$REPO/lib/harness/$_harness_part.bash"
 done
 unset _harness_part
+[ -n "${HARNESS_TMP:-}" ] || HARNESS_TMP=${BATS_TEST_TMPDIR:-}
 SUBREAPER=$REPO/build/tools/subreaper
 # The client every test and demo runs, unless CLIENT is set: client.cpp is
 # the same file in every chapter (tests/docs.bats checks it).

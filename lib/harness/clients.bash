@@ -16,7 +16,7 @@ open_client() {
 open_program() {
     local name=$1 dir fifo fd
     shift
-    dir=${HARNESS_TMP:-$BATS_TEST_TMPDIR}
+    dir=$HARNESS_TMP
     fifo=$dir/$name.in
     mkfifo "$fifo"
     exec {fd}<>"$fifo"
@@ -46,7 +46,7 @@ end_feed() {
 # client_got NAME TEXT: client NAME has received TEXT.
 client_got() {
     local text
-    read -r -d '' text <"${HARNESS_TMP:-$BATS_TEST_TMPDIR}/$1.out" || true
+    read -r -d '' text <"$HARNESS_TMP/$1.out" || true
     [[ $text == *"$2"* ]]
 }
 

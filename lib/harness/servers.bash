@@ -33,8 +33,8 @@ start_server() {
         command[n]=${word//\{address\}/127.0.0.1}
     done
     n=${#REAPERS[@]}
-    LOG=${SERVER_OUT:-${HARNESS_TMP:-$BATS_TEST_TMPDIR}/server$n.out}
-    ERR=${SERVER_ERR:-${HARNESS_TMP:-$BATS_TEST_TMPDIR}/server$n.err}
+    LOG=${SERVER_OUT:-$HARNESS_TMP/server$n.out}
+    ERR=${SERVER_ERR:-$HARNESS_TMP/server$n.err}
     [ -n "${SERVER_OUT:-}" ] || : >"$LOG"
     [ -n "${SERVER_ERR:-}" ] || : >"$ERR"
     # Its first line can be read only in a file of its own, empty so far.
@@ -131,7 +131,7 @@ may_listen() {
 # stderr go to NAME.out and NAME.err. Sets BACKGROUND_PID (the subreaper's).
 start_background() {
     local name=$1 dir
-    dir=${HARNESS_TMP:-$BATS_TEST_TMPDIR}
+    dir=$HARNESS_TMP
     shift
     (
         close_inherited_fds

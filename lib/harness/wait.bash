@@ -1,12 +1,6 @@
 # Waiting for a condition: bounded polling, never a fixed sleep. Part of the
 # harness (lib/harness.bash).
 
-# harness_tmp: the folder for this run's files (for callers; the harness
-# itself reads the variables, as a $(...) would start a process).
-harness_tmp() {
-    echo "${HARNESS_TMP:-$BATS_TEST_TMPDIR}"
-}
-
 # poll SECONDS COMMAND...: runs COMMAND until it succeeds (status 0) or
 # SECONDS (0.3 and the like allowed) have passed (status 1), times
 # TIME_SCALE if set (make SANITIZE=... sets it: sanitized programs are
@@ -51,7 +45,7 @@ wait_until() {
 nap() {
     if [ -z "${NAP_FD:-}" ]; then
         local fifo
-        fifo=${HARNESS_TMP:-$BATS_TEST_TMPDIR}/nap
+        fifo=$HARNESS_TMP/nap
         [ -p "$fifo" ] || mkfifo "$fifo" 2>/dev/null || true
         exec {NAP_FD}<>"$fifo"
     fi

@@ -43,13 +43,13 @@ claim_no_close_wait() {
 # in a row (a leak of one descriptor per client stops it near 28).
 claim_fd_limit() {
     SERVER_FD_LIMIT=32 serve "$1" || return 2
-    start_program "$(harness_tmp)/sixty.out" "$CLIENT" -r 60 -n 1 -i 0 127.0.0.1 "$PORT"
+    start_program "$HARNESS_TMP/sixty.out" "$CLIENT" -r 60 -n 1 -i 0 127.0.0.1 "$PORT"
     local sixty=$PROGRAM_PID
     wait_until "${CLIENT_TIMEOUT:-5}" done_or_out_of_descriptors "$sixty" || return 2
     if gone "$sixty" && wait "$sixty" && [ ! -s "$ERR" ]; then
         return 0
     fi
-    observe "under ulimit -n 32: %s of 60 clients served; stderr: %s" "ulimit -n 32 之下：60 个客户端里服务了 %s 个；stderr：%s" "$(grep -c '^echo: ' "$(harness_tmp)/sixty.out")" "$(head -n 1 "$ERR")"
+    observe "under ulimit -n 32: %s of 60 clients served; stderr: %s" "ulimit -n 32 之下：60 个客户端里服务了 %s 个；stderr：%s" "$(grep -c '^echo: ' "$HARNESS_TMP/sixty.out")" "$(head -n 1 "$ERR")"
     return 1
 }
 

@@ -5,11 +5,11 @@
 # the 4 KiB read buffer), and the client's numbered messages too.
 claim_echo() {
     serve "$1" || return 2
-    head -c 262144 /dev/urandom >"$(harness_tmp)/random.in"
-    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$(harness_tmp)/random.in" >"$(harness_tmp)/random.out" ||
+    head -c 262144 /dev/urandom >"$HARNESS_TMP/random.in"
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$HARNESS_TMP/random.in" >"$HARNESS_TMP/random.out" ||
         { observe "the client failed: %s" "客户端失败了：%s" "$(tail -n 1 "$ERR")"; return 1; }
-    cmp -s "$(harness_tmp)/random.in" "$(harness_tmp)/random.out" ||
-        { observe "256 KiB sent, %s bytes came back, not the same" "发出 256 KiB，收回 %s 字节，内容不同" "$(wc -c <"$(harness_tmp)/random.out")"; return 1; }
+    cmp -s "$HARNESS_TMP/random.in" "$HARNESS_TMP/random.out" ||
+        { observe "256 KiB sent, %s bytes came back, not the same" "发出 256 KiB，收回 %s 字节，内容不同" "$(wc -c <"$HARNESS_TMP/random.out")"; return 1; }
     run_clients 1 -n 3 ||
         { observe "the numbered messages were not echoed" "编了号的消息没有得到回声"; return 1; }
     return 0
@@ -19,7 +19,7 @@ claim_echo() {
 # newline come back exactly; no input, no echo.
 claim_echo_exact() {
     local dir escapes
-    dir=$(harness_tmp)
+    dir=$HARNESS_TMP
     printf -v escapes '\\%03o' {0..255}
     printf "$escapes\n\n\n\n\n" >"$dir/input"
     head -c 1048576 /dev/urandom | tr '\n' x >>"$dir/input"
@@ -82,7 +82,7 @@ reported_or_gone() {
 claim_closed_std_fds() {
     SERVER_STDIO=closed
     start_server "$1" || return 2
-    run_clients 1 -n 3 || { observe "the echo differs: %s" "回声不一样：%s" "$(tail -n 2 "$(harness_tmp)/clients.out" | tr '\n' ' ')"; return 1; }
+    run_clients 1 -n 3 || { observe "the echo differs: %s" "回声不一样：%s" "$(tail -n 2 "$HARNESS_TMP/clients.out" | tr '\n' ' ')"; return 1; }
     local fd
     for fd in 0 1 2; do
         [ "$(readlink "/proc/$SERVER_PID/fd/$fd")" = /dev/null ] ||

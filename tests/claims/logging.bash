@@ -17,7 +17,7 @@ claim_log_once() {
 # shows: every write to standard output is one whole line.
 claim_log_one_write() {
     local trace writes partial lines
-    trace=$(harness_tmp)/writes
+    trace=$HARNESS_TMP/writes
     # -ff: a file per process, so that no call is split in the trace.
     trace_server strace -ff -qq -s 4096 -e trace=write -e signal=none -o "$trace"
     serve "$1" || return 2

@@ -110,7 +110,7 @@ claim_errno_survives_handler() {
 # "no child left" and exit with the child alive.
 claim_stop_waits_through_sigchld() {
     local child fifo fd
-    fifo=$(harness_tmp)/release-child
+    fifo=$HARNESS_TMP/release-child
     mkfifo "$fifo"
     exec {fd}<>"$fifo"
     FEED[release-child]=$fd

@@ -54,7 +54,7 @@ zombies_gone_or_settled() {
 # says so), or neither within the client's time-out (status 1).
 served_unless_stuck() {
     local out
-    out=$(harness_tmp)/next.out
+    out=$HARNESS_TMP/next.out
     start_program "$out" "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
     local next=$PROGRAM_PID
     STUCK="no echo in ${CLIENT_TIMEOUT:-5} s" STUCK_ZH="${CLIENT_TIMEOUT:-5} 秒内没有回声"
@@ -107,7 +107,7 @@ claim_serves_while_child_stopped() {
 # SA_RESTART it gives the kernel the call to restart (its number).
 claim_accept_interrupted() {
     local trace
-    trace=$(harness_tmp)/strace.out
+    trace=$HARNESS_TMP/strace.out
     trace_server strace -o "$trace" -e trace=accept,accept4,rt_sigreturn -e signal=SIGCHLD
     serve "$1" || return 2
     child_exits_while_waiting one || return 2
@@ -150,7 +150,7 @@ child_exits_while_waiting() {
 # (read and write loops retry).
 claim_child_survives_signals() {
     local serving out n=0 k
-    out=$(harness_tmp)/trickle.out
+    out=$HARNESS_TMP/trickle.out
     serve "$1" || return 2
     open_client idle
     feed idle $'hello\n'

@@ -120,11 +120,11 @@ run_clients() {
     local count=$1 status=0 line
     shift
     timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -r "$count" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" \
-        >"$(harness_tmp)/clients.out" 2>&1 || status=$?
+        >"$HARNESS_TMP/clients.out" 2>&1 || status=$?
     SERVED=0
     while IFS= read -r line; do
         [[ $line == "echo: "* || $line == "connection 1: echo: "* ]] && SERVED=$((SERVED + 1))
-    done <"$(harness_tmp)/clients.out"
+    done <"$HARNESS_TMP/clients.out"
     return "$status"
 }
 
