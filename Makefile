@@ -251,4 +251,4 @@ $(TRACES): trace-%: % $(TOOLS) $(if $(EXERCISE),$(EXERCISES)/%/server) $(if $(CL
 clean:
 	rm -rf build $(CHAPTERS)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(wildcard build/*/*.d build/tests/tools/*.d)
