@@ -23,8 +23,8 @@ int main(int argc, char* argv[]) {
     const int listen_fd = open_listener(args.address, args.port);
     log_line("listening on %s", local_address(listen_fd).c_str());
 
-    // We will never wait() for a child, so tell the kernel to reap each one
-    // as it exits instead of keeping it as a zombie for us.
+    // This server never calls wait(): SIG_IGN asks the kernel to reap each
+    // child as it exits instead of keeping it as a zombie.
     if (signal(SIGCHLD, SIG_IGN) == SIG_ERR)
         die_errno("signal SIGCHLD");
 
