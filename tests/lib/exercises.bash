@@ -1,10 +1,9 @@
 # Exercise mode under test: solutions written into a scratch exercises
 # folder (EXERCISES), never the reader's exercises/.
 
-# Each test's exercises folder is its own.
-setup() {
-    export EXERCISES=$BATS_TEST_TMPDIR/exercises
-}
+# Each test's exercises folder is its own: Bats sources this file again in
+# each test's process, BATS_TEST_TMPDIR set (not when it counts the tests).
+[ -z "${BATS_TEST_TMPDIR:-}" ] || export EXERCISES=$BATS_TEST_TMPDIR/exercises
 
 # solution CH PATCH: EXERCISES/CH/server.cpp is chapter CH's own server.cpp
 # with PATCH applied: a solution written differently (tests/exercises/), or

@@ -10,11 +10,9 @@ load ../lib/audit
 load ../lib/exercises
 
 # The traces are of a reader's build: a sanitized server's own calls (ASan's
-# threads and interceptors) fill them. The exercises folder is the test's own,
-# as tests/lib/exercises.bash sets it.
+# threads and interceptors) fill them.
 setup() {
     [ -z "${SANITIZE:-}" ] || skip "make trace-chNN draws a reader's build, not a sanitized one"
-    export EXERCISES=$BATS_TEST_TMPDIR/exercises
 }
 
 # trace CH [OPTIONS...]: scripts/trace OPTIONS CH, which must succeed and
