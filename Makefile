@@ -116,7 +116,7 @@ $(addprefix variant-,$(VARIANTS)): variant-%: build/variants/%/server
 # tools/: what the demos, the tests and the bench run servers under.
 # tests/tools/: programs only the tests use.
 TOOLS      := build/tools/subreaper build/tools/lanes
-TEST_TOOLS := build/tests/peer
+TEST_TOOLS := build/tests/peer build/tests/standin
 
 .PHONY: tools
 tools: $(TOOLS)
