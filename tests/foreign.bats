@@ -9,13 +9,13 @@ load lib/audit
 
 STANDIN=$REPO/build/tests/standin
 
-# check CH CLAIMS SERVER: make check-CH SERVER=SERVER on those claims only.
-check() {
+# grade_with CH CLAIMS SERVER: make check-CH SERVER=SERVER on those claims only.
+grade_with() {
     CLAIMS=$2 MAKE_TIMEOUT=$((120 * ${TIME_SCALE:-1})) make_run "check-$1" "SERVER=$3"
 }
 
 @test "a server that echoes line by line, restarts accept() (SA_RESTART) and logs nothing: the EINTR claim does not hold, the log's is n/a" {
-    check ch04 "concurrent reports-exit accept-interrupted eintr-no-error" "$STANDIN line {port}"
+    grade_with ch04 "concurrent reports-exit accept-interrupted eintr-no-error" "$STANDIN line {port}"
     assert_failure
     assert_line --index 0 '  holds          echoes a second client while the first stays connected'
     assert_line --index 1 '  n/a            logs how each child ended: "exited with status 0", "killed by signal 9"'
@@ -29,7 +29,7 @@ check() {
 }
 
 @test "a line-by-line server fails the echo claims, whose client waits for each chunk's echo before it sends the next, in 5 s each" {
-    check ch04 "echo echo-exact" "$STANDIN line {port}"
+    grade_with ch04 "echo echo-exact" "$STANDIN line {port}"
     assert_failure
     assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
     assert_line --index 1 --regexp '^      observed: 256 KiB sent, a chunk at a time: [0-9]+ bytes came back, then none for 5 s$'
@@ -38,13 +38,13 @@ check() {
 }
 
 @test "a server that never echoes, or answers ok, fails the echo claim; one that reads its port from standard input could not run" {
-    check ch02 echo "$STANDIN silent {port}"
+    grade_with ch02 echo "$STANDIN silent {port}"
     assert_failure
     assert_line --index 1 '      observed: 256 KiB sent, a chunk at a time: 0 bytes came back, then none for 5 s'
-    check ch02 echo "$STANDIN ok {port}"
+    grade_with ch02 echo "$STANDIN ok {port}"
     assert_failure
     assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
-    check ch02 "echo concurrent" "$STANDIN stdin"
+    grade_with ch02 "echo concurrent" "$STANDIN stdin"
     assert_failure
     assert_line --index 0 '  could not run  echoes every byte back: 256 KiB of random bytes, and numbered messages'
     assert_line --index 1 --regexp '^      observed: it never listened on the port it was given \([0-9]+\), but on [0-9]+$'
@@ -53,7 +53,7 @@ check() {
 }
 
 @test "LANG=zh_CN.UTF-8: n/a and the count say so in Chinese" {
-    LANG=zh_CN.UTF-8 check ch04 "reports-exit eintr-no-error" "$STANDIN line {port}"
+    LANG=zh_CN.UTF-8 grade_with ch04 "reports-exit eintr-no-error" "$STANDIN line {port}"
     assert_success
     assert_line --index 0 '  不适用   记录每个子进程如何结束："exited with status 0"、"killed by signal 9"'
     assert_line --index 1 '      不适用：需要本仓库的日志行 “[PID] reaped child PID: exited with status N”'

@@ -42,8 +42,10 @@ void on_sigchld(int /*signal*/) {
 bool write_all(int fd, const char* data, size_t size) {
     while (size > 0) {
         const ssize_t n = write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
         data += n;
         size -= static_cast<size_t>(n);
     }
@@ -56,22 +58,28 @@ void serve(int fd, Mode mode) {
     std::string pending;
     for (;;) {
         const ssize_t n = read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        if (mode == Mode::silent) continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (mode == Mode::silent)
+            continue;
         if (mode == Mode::ok) {
-            if (!write_all(fd, "ok\n", 3)) return;
+            if (!write_all(fd, "ok\n", 3))
+                return;
             continue;
         }
         for (ssize_t k = 0; k < n; ++k) {
             pending.push_back(buffer[k]);
             if (buffer[k] == '\n' || pending.size() == longest) {
-                if (!write_all(fd, pending.data(), pending.size())) return;
+                if (!write_all(fd, pending.data(), pending.size()))
+                    return;
                 pending.clear();
             }
         }
     }
-    if (mode == Mode::line) write_all(fd, pending.data(), pending.size());
+    if (mode == Mode::line)
+        write_all(fd, pending.data(), pending.size());
 }
 
 int listen_on(int port) {
@@ -101,16 +109,20 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) return usage();
+    if (argc < 2)
+        return usage();
     const std::string how = argv[1];
     Mode mode = Mode::line;
     int port = 0;
     if (how == "stdin" && argc == 2) {
-        if (std::scanf("%d", &port) != 1) port = 0;
+        if (std::scanf("%d", &port) != 1)
+            port = 0;
     } else if (argc == 3 && (how == "line" || how == "silent" || how == "ok")) {
         port = std::atoi(argv[2]);
-        if (how == "silent") mode = Mode::silent;
-        if (how == "ok") mode = Mode::ok;
+        if (how == "silent")
+            mode = Mode::silent;
+        if (how == "ok")
+            mode = Mode::ok;
     } else {
         return usage();
     }
@@ -132,7 +144,8 @@ int main(int argc, char** argv) {
             serve(conn_fd, mode);
             _exit(0);
         }
-        if (pid < 0) std::perror("standin: fork");
+        if (pid < 0)
+            std::perror("standin: fork");
         close(conn_fd);
     }
 }
