@@ -59,3 +59,12 @@ grade_with() {
     assert_line --index 1 '      不适用：需要本仓库的日志行 “[PID] reaped child PID: exited with status N”'
     assert_line --index 3 '1 条论断中 1 条成立，另有 1 条不适用'
 }
+
+@test "a claim still running after its time limit (CLAIM_SECONDS) is ended, and does not hold" {
+    CLAIM_SECONDS=2 grade_with ch02 echo "$STANDIN silent {port}"
+    assert_failure
+    assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
+    assert_line --index 1 '      observed: the claim did not end within 2 s'
+    assert_line '0 of 1 claims hold'
+    assert_nothing_left
+}
