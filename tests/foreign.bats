@@ -32,15 +32,15 @@ grade_with() {
     grade_with ch04 "echo echo-exact" "$STANDIN line {port}"
     assert_failure
     assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
-    assert_line --index 1 --regexp '^      observed: 256 KiB sent, a chunk at a time: [0-9]+ bytes came back, then none for 5 s$'
-    assert_line --regexp '^      observed: binary input, a chunk at a time: [0-9]+ bytes came back, then none for 5 s$'
+    assert_line --index 1 --regexp '^      observed: 256 KiB sent a chunk at a time, each once the one before came back whole: [0-9]+ bytes did, then the client waited 5 s for the rest$'
+    assert_line --regexp '^      observed: binary input sent a chunk at a time, each once the one before came back whole: [0-9]+ bytes did, then the client waited 5 s for the rest$'
     assert_line '0 of 2 claims hold'
 }
 
 @test "a server that never echoes, or answers ok, fails the echo claim; one that reads its port from standard input could not run" {
     grade_with ch02 echo "$STANDIN silent {port}"
     assert_failure
-    assert_line --index 1 '      observed: 256 KiB sent, a chunk at a time: 0 bytes came back, then none for 5 s'
+    assert_line --index 1 '      observed: 256 KiB sent a chunk at a time, each once the one before came back whole: 0 bytes did, then the client waited 5 s for the rest'
     grade_with ch02 echo "$STANDIN ok {port}"
     assert_failure
     assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'

@@ -25,7 +25,7 @@ OBSERVED='' OBSERVED_ZH=''
 # line (make check-chNN grades from these: tests/run --exercise).
 expect_claim() {
     local expected=$1 name=$2 server=$3 status=0 verdict observed observed_zh
-    OBSERVED='' OBSERVED_ZH='' WAITED_FOR='' SERVER_FAILURE=''
+    OBSERVED='' OBSERVED_ZH='' WAITED_FOR='' SERVER_FAILURE='' CLIENT_FAILED=''
     # The claim runs untraced, as poll (lib/harness/wait.bash) says why.
     local -
     set +T
@@ -38,6 +38,8 @@ expect_claim() {
         # or what it waited for in vain.
         if [ -z "$OBSERVED" ] && [ -n "$SERVER_FAILURE" ]; then
             observe_start_failure
+        elif [ -z "$OBSERVED" ] && [ -n "$CLIENT_FAILED" ]; then
+            observe "a client failed: %s" "一个客户端失败了：%s" "$CLIENT_FAILED"
         elif [ -z "$OBSERVED" ] && [ -n "$WAITED_FOR" ]; then
             observe "gave up after %s s waiting for: %s" "等了 %s 秒仍没有等到：%s" "${WAITED_FOR%% *}" "${WAITED_FOR#* }"
         fi
@@ -110,7 +112,7 @@ observe_start_failure() {
     local words=()
     read -r -a words <<<"$SERVER_FAILURE"
     case ${words[0]} in
-    exited) observe "it exited before it listened%s" "它还没监听就退出了%s" "$(head -n 1 "$ERR" | sed 's/^./: &/')" ;;
+    exited) observe "it exited before it was seen to listen%s" "还没看到它监听，它就退出了%s" "$(head -n 1 "$ERR" | sed 's/^./: &/')" ;;
     silent) observe "it never listened on the port it was given (%s) in %s s" "它一直没有在给它的端口（%s）上监听，等了 %s 秒" "${words[1]}" "${words[2]}" ;;
     elsewhere) observe "it never listened on the port it was given (%s), but on %s" "它一直没有在给它的端口（%s）上监听，而是在 %s 上" "${words[1]}" "${words[2]}" ;;
     esac
@@ -144,17 +146,24 @@ held() {
 
 # run_clients N [CLIENT ARGS...]: N clients one after another against $PORT,
 # each sending one message (one client process, -r N). Fails if any client
-# fails or gets no echo within CLIENT_TIMEOUT seconds (5 by default). Sets
-# SERVED to the number of clients that were echoed.
+# fails or gets no echo within CLIENT_TIMEOUT seconds (5 by default), and
+# sets CLIENT_FAILED to the client's last line then. Sets SERVED to the
+# number of clients that were echoed.
 run_clients() {
-    local count=$1 status=0 line
+    local count=$1 status=0 line last=
     shift
     timeout "${CLIENT_TIMEOUT:-5}" "$CLIENT" -r "$count" -n 1 -i 0 "$@" 127.0.0.1 "$PORT" \
         >"$(harness_tmp)/clients.out" 2>&1 || status=$?
     SERVED=0
     while IFS= read -r line; do
         [[ $line == "echo: "* || $line == "connection 1: echo: "* ]] && SERVED=$((SERVED + 1))
+        last=$line
     done <"$(harness_tmp)/clients.out"
+    case $status in
+    0) ;;
+    124) CLIENT_FAILED="no whole echo within ${CLIENT_TIMEOUT:-5} s${last:+ (its last line: $last)}" ;;
+    *) CLIENT_FAILED=${last:-status $status} ;;
+    esac
     return "$status"
 }
 
