@@ -68,3 +68,12 @@ grade_with() {
     assert_line '0 of 1 claims hold'
     assert_nothing_left
 }
+
+@test "the claim gdb holds a server for finds the wait of a dynamically linked one: its EINTR taken as no error holds" {
+    [ -z "${SANITIZE:-}" ] || skip "gdb cannot hold a sanitized program (lib/claims-table.bash: UNSANITIZED_ONLY)"
+    grade_with ch04 "accept-interrupted errno-survives-handler" "$STANDIN eintr {port}"
+    assert_success
+    assert_line --index 0 '  holds          has its wait for a client interrupted by SIGCHLD (EINTR): no SA_RESTART'
+    assert_line --index 1 '  holds          takes a failed wait'"'"'s EINTR for what it is when a second SIGCHLD is handled before errno is read (held there by gdb)'
+    assert_line --index 2 '2 of 2 claims hold'
+}

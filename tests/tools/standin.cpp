@@ -8,6 +8,9 @@
 //          children in a SIGCHLD handler installed with SA_RESTART, so that
 //          its accept() is restarted, never interrupted, and closes each
 //          connected socket after fork().
+//        standin eintr PORT
+//          As line, but the handler is installed without SA_RESTART: its
+//          accept() fails with EINTR, which it takes as no error.
 //        standin silent PORT
 //          Listens on PORT and takes clients, but never writes a byte back.
 //        standin ok PORT
@@ -102,7 +105,7 @@ int listen_on(int port) {
 }
 
 int usage() {
-    std::fputs("usage: standin line|silent|ok PORT | standin stdin\n", stderr);
+    std::fputs("usage: standin line|eintr|silent|ok PORT | standin stdin\n", stderr);
     return 2;
 }
 
@@ -114,11 +117,14 @@ int main(int argc, char** argv) {
     const std::string how = argv[1];
     Mode mode = Mode::line;
     int port = 0;
+    int flags = SA_RESTART;
     if (how == "stdin" && argc == 2) {
         if (std::scanf("%d", &port) != 1)
             port = 0;
-    } else if (argc == 3 && (how == "line" || how == "silent" || how == "ok")) {
+    } else if (argc == 3 && (how == "line" || how == "eintr" || how == "silent" || how == "ok")) {
         port = std::atoi(argv[2]);
+        if (how == "eintr")
+            flags = 0;
         if (how == "silent")
             mode = Mode::silent;
         if (how == "ok")
@@ -129,13 +135,14 @@ int main(int argc, char** argv) {
     struct sigaction action{};
     action.sa_handler = on_sigchld;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
+    action.sa_flags = flags;
     sigaction(SIGCHLD, &action, nullptr);
     const int listen_fd = listen_on(port);
     for (;;) {
         const int conn_fd = accept(listen_fd, nullptr, nullptr);
         if (conn_fd < 0) {
-            std::perror("standin: accept");
+            if (errno != EINTR)
+                std::perror("standin: accept");
             continue;
         }
         const pid_t pid = fork();
