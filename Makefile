@@ -116,7 +116,7 @@ $(addprefix variant-,$(VARIANTS)): variant-%: build/variants/%/server
 # tools/: what the demos, the tests and the bench run servers under.
 # tests/tools/: programs only the tests use.
 TOOLS      := build/tools/subreaper build/tools/lanes
-TEST_TOOLS := build/tests/peer
+TEST_TOOLS := build/tests/peer build/tests/standin
 
 .PHONY: tools
 tools: $(TOOLS)
@@ -148,13 +148,15 @@ test-slow: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(VARIANT_SERVERS)
 # ch04, and the task; make check-ch04 links exercises/ch04/server from it as
 # a chapter's server is (built with the flags of build/flags), and grades it
 # by ch04's claims (scripts/exercise). EXERCISES=DIR stands for exercises/.
+# make check-ch04 SERVER='PROGRAM ARGS...' grades that program instead,
+# built by some other make: nothing of exercises/ is built (scripts/exercise).
 EXERCISES        ?= exercises
 EXERCISE_TARGETS := $(addprefix exercise-,$(wordlist 2,$(words $(CHAPTERS)),$(CHAPTERS)))
 CHECK_TARGETS    := $(addprefix check-,$(wordlist 2,$(words $(CHAPTERS)),$(CHAPTERS)))
 .PHONY: $(EXERCISE_TARGETS) $(CHECK_TARGETS)
 $(EXERCISE_TARGETS): exercise-%:
 	@scripts/exercise start $*
-$(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(EXERCISES)/%/server | setup
+$(CHECK_TARGETS): check-%: $(PROGRAMS) $(TOOLS) $(TEST_TOOLS) $(if $(SERVER),,$(EXERCISES)/%/server) | setup
 	@scripts/exercise check $*
 $(EXERCISES)/%/server: $(EXERCISES)/%/server.cpp build/libcommon.a build/flags build/server-ldflags
 	@$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(LDFLAGS) $< build/libcommon.a $(file <build/server-ldflags) -o $@

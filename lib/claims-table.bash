@@ -25,13 +25,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/chapters.bash"
 #   CLAIM_SAYS[NAME en]  what the claim says (README.md); [NAME zh] in Chinese
 #   CLAIM_HINT[NAME en]  what make check-chNN says when it does not hold; [NAME zh]
 #   CLAIM_READ[NAME]     the README section that explains it: "CH N"
+#   CLAIM_NEEDS[NAME]    the line of the repository's log its experiment
+#                        reads ("[PID] client ADDRESS:PORT disconnected"), or
+#                        unset: a foreign server (FOREIGN_SERVER) prints no
+#                        such line, and the claim is n/a for it
 # Fails with a line on stderr when the table is not well formed.
 read_claims() {
     local line n=0 name='' key value k
     local -a words
     local -A fields=()
     CLAIM_NAMES=()
-    declare -gA CLAIM_CELL=() CLAIM_SAYS=() CLAIM_HINT=() CLAIM_READ=()
+    declare -gA CLAIM_CELL=() CLAIM_SAYS=() CLAIM_HINT=() CLAIM_READ=() CLAIM_NEEDS=()
     while IFS= read -r line || [ -n "$line" ]; do
         n=$((n + 1))
         if [[ $line == '# claim '* ]]; then
@@ -56,7 +60,8 @@ read_claims() {
                     { echo "tests/claims.txt:$n: $name: 'read $value' is not a chapter and a section number" >&2; return 1; }
                 CLAIM_READ[$name]=$value
                 ;;
-            *) echo "tests/claims.txt:$n: $name: '$key' is not says, says-zh, hint, hint-zh or read" >&2; return 1 ;;
+            needs-log) CLAIM_NEEDS[$name]=$value ;;
+            *) echo "tests/claims.txt:$n: $name: '$key' is not says, says-zh, hint, hint-zh, read or needs-log" >&2; return 1 ;;
             esac
             continue
         fi
@@ -119,6 +124,21 @@ UNSANITIZED_ONLY=" stops-between-check-and-wait child-stop-before-reset errno-su
 # runnable CLAIM: CLAIM runs in this build (see UNSANITIZED_ONLY).
 runnable() {
     [ -z "${SANITIZE:-}" ] || [[ $UNSANITIZED_ONLY != *" $1 "* ]]
+}
+
+# CLAIM_SECONDS: how long one claim may run against a server that is not
+# one of the repository's own (make check-chNN, tests/run --server): its
+# waits are bounded, and this bounds their sum, whatever the server does
+# (Bats ends the test once the command running then returns, itself
+# bounded: timeout 5 for a client). 60 s, times TIME_SCALE, unless set.
+CLAIM_SECONDS=${CLAIM_SECONDS:-$((60 * ${TIME_SCALE:-1}))}
+
+# applicable CLAIM: CLAIM can grade the server under test: it is of this
+# repository, or the claim reads none of the repository's log lines. With
+# FOREIGN_SERVER set (tests/run --server, make check-chNN SERVER=...), the
+# server is another program, which prints none of them.
+applicable() {
+    [ -z "${FOREIGN_SERVER:-}" ] || [ -z "${CLAIM_NEEDS[$1]:-}" ]
 }
 
 # read_patch FILE: reads the header of patch FILE (a variant or an exercise

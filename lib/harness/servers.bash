@@ -5,11 +5,13 @@
 # until it listens. SERVER is a chapter (ch04, meaning "$REPO/ch04/server
 # PORT 127.0.0.1"), a path (run as "PATH PORT 127.0.0.1"), or a command
 # line in which {port} and {address} stand for PORT and 127.0.0.1 (socat
-# TCP-LISTEN:{port},fork ...). PORT is 0 by default: the kernel picks. It
-# waits for the server's "[PID] listening on ADDRESS:PORT" line, or, for a
-# server whose output is buffered, worded otherwise or sent elsewhere, until
-# it listens (ss). Sets SERVER_PID, PORT, REAPER, LOG (its stdout) and ERR
-# (its stderr). Settings, for the next start only:
+# TCP-LISTEN:{port},fork ...). PORT is 0 by default: the kernel picks; with
+# FOREIGN_SERVER set (a program not of this repository), a free port the
+# harness picks (free_port), so that a server that listens on another port
+# is seen to. It waits for the server's "[PID] listening on ADDRESS:PORT"
+# line, or, for a server whose output is buffered, worded otherwise or sent
+# elsewhere, until it listens (ss). Sets SERVER_PID, PORT, REAPER, LOG (its
+# stdout) and ERR (its stderr). Settings, for the next start only:
 #   SERVER_FD_LIMIT=N          the server runs under "ulimit -n N"
 #   SERVER_PREFIX=(strace ...) under that command
 #   SERVER_OUT=FILE            its output is appended to FILE (/dev/null...)
@@ -20,9 +22,16 @@
 #                              caller's child, as in a reader's shell
 #   SERVER_START_SECONDS=N     how long it may take to listen (5 by
 #                              default; gdb takes seconds on a busy machine)
-# Returns 1 if it exits instead of listening (ERR says why).
+# Returns 1 if it exits instead of listening (ERR says why), does not
+# listen in time, or listens on another port than a PORT it was given;
+# SERVER_FAILURE then says which, as data: "exited", "silent PORT SECONDS"
+# or "elsewhere PORT ITS-PORT".
 start_server() {
-    local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1
+    local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1 seconds=${SERVER_START_SECONDS:-5}
+    SERVER_FAILURE=
+    if [ "$port" = 0 ] && [ -n "${FOREIGN_SERVER:-}" ]; then
+        free_port && port=$FREE_PORT
+    fi
     case $1 in
     *' '*) read -r -a command <<<"$1" ;;
     */*) command=("$1" "{port}" "{address}") ;;
@@ -53,22 +62,28 @@ start_server() {
     SERVER_OUT='' SERVER_ERR='' SERVER_STDIO='' REAPER_OPTIONS=()
     # The log first, for a second: asking ss in the loop costs processes.
     # A server that printed its line may have ended since: its line counts.
+    SERVER_FAILURE="silent $port $seconds"
+    local said=
     if [ -n "$fresh" ]; then
-        poll 1 server_said_so "$REAPER" || wait_until "${SERVER_START_SECONDS:-5}" server_up "$REAPER" ||
-            return 1
+        poll 1 server_said_so "$REAPER" || wait_until "$seconds" server_up "$REAPER" || return 1
         read -r line <"$LOG" || true
         if [[ $line =~ ^\[([0-9]+)\]\ listening\ on\ .*:([0-9]+)$ ]]; then
-            SERVER_PID=${BASH_REMATCH[1]} PORT=${BASH_REMATCH[2]}
-            SERVERS+=("$SERVER_PID")
-            return 0
+            SERVER_PID=${BASH_REMATCH[1]} PORT=${BASH_REMATCH[2]} said=1
         fi
     else
-        wait_until "${SERVER_START_SECONDS:-5}" server_started "$REAPER" || return 1
+        wait_until "$seconds" server_started "$REAPER" || return 1
     fi
-    gone "$REAPER" && return 1
-    SERVER_PID=$(listener_of "$REAPER") || return 1
-    PORT=$(port_of "$SERVER_PID") || return 1
+    if [ -z "$said" ]; then
+        gone "$REAPER" && SERVER_FAILURE=exited && return 1
+        SERVER_PID=$(listener_of "$REAPER") || return 1
+        PORT=$(port_of "$SERVER_PID") || return 1
+    fi
     SERVERS+=("$SERVER_PID")
+    if [ "$port" != 0 ] && [ "$PORT" != "$port" ]; then
+        SERVER_FAILURE="elsewhere $port $PORT"
+        return 1
+    fi
+    SERVER_FAILURE=
 }
 
 # stop_server: stops the server started last (SIGTERM to its subreaper,

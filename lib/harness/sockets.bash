@@ -50,6 +50,25 @@ port_of() {
     echo "${line%% *}"
 }
 
+# free_port: sets FREE_PORT to a port no TCP socket of this machine uses,
+# below the range the kernel takes its ports from (ip_local_port_range), so
+# that no client's port takes it meanwhile.
+free_port() {
+    local low lines=() hex tries=20
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+    mapfile -t lines </proc/net/tcp
+    [ -r /proc/net/tcp6 ] && mapfile -t -O "${#lines[@]}" lines </proc/net/tcp6
+    local -
+    set +T # the loop untraced under Bats (poll says why)
+    while ((tries-- > 0)); do
+        FREE_PORT=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
+        printf -v hex '%04X' "$FREE_PORT"
+        lines_matching "*:$hex *" "${lines[@]}"
+        [ "$COUNT" -eq 0 ] && return 0
+    done
+    return 1
+}
+
 # lines_matching PATTERN LINE...: sets COUNT to how many LINEs match PATTERN.
 lines_matching() {
     local pattern=$1 line

@@ -33,10 +33,11 @@ poll_loop() {
 }
 
 # wait_until SECONDS COMMAND...: poll, and on time-out say on stderr what
-# never came true.
+# never came true, and set WAITED_FOR to "SECONDS COMMAND...".
 wait_until() {
     poll "$@" && return 0
     echo "# gave up after $1 s waiting for: ${*:2}" >&2
+    WAITED_FOR="$*"
     return 1
 }
 

@@ -6,8 +6,13 @@
 claim_echo() {
     serve "$1" || return 2
     head -c 262144 /dev/urandom >"$HARNESS_TMP/random.in"
-    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$HARNESS_TMP/random.in" >"$HARNESS_TMP/random.out" ||
-        { observe "the client failed: %s" "客户端失败了：%s" "$(tail -n 1 "$ERR")"; return 1; }
+    local status=0
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$HARNESS_TMP/random.in" >"$HARNESS_TMP/random.out" 2>"$HARNESS_TMP/random.err" || status=$?
+    if [ "$status" -eq 124 ]; then
+        observe "256 KiB sent a chunk at a time, each once the one before came back whole: %s bytes did, then the client waited 5 s for the rest" "256 KiB 分块发送，前一块完整回来才发下一块：完整回来了 %s 字节，之后客户端等了 5 秒也没等到其余的" "$(wc -c <"$HARNESS_TMP/random.out")"
+        return 1
+    fi
+    [ "$status" -eq 0 ] || { observe "the client failed: %s" "客户端失败了：%s" "$(tail -n 1 "$HARNESS_TMP/random.err")"; return 1; }
     cmp -s "$HARNESS_TMP/random.in" "$HARNESS_TMP/random.out" ||
         { observe "256 KiB sent, %s bytes came back, not the same" "发出 256 KiB，收回 %s 字节，内容不同" "$(wc -c <"$HARNESS_TMP/random.out")"; return 1; }
     run_clients 1 -n 3 ||
@@ -24,8 +29,11 @@ claim_echo_exact() {
     printf "$escapes\n\n\n\n\n" >"$dir/input"
     head -c 1048576 /dev/urandom | tr '\n' x >>"$dir/input"
     serve "$1" || return 2
-    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$dir/input" >"$dir/echo" ||
-        { observe "the client failed on binary input" "输入二进制数据时客户端失败了"; return 1; }
+    local status=0
+    timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$dir/input" >"$dir/echo" 2>/dev/null || status=$?
+    [ "$status" -ne 124 ] ||
+        { observe "binary input sent a chunk at a time, each once the one before came back whole: %s bytes did, then the client waited 5 s for the rest" "二进制数据分块发送，前一块完整回来才发下一块：完整回来了 %s 字节，之后客户端等了 5 秒也没等到其余的" "$(wc -c <"$dir/echo")"; return 1; }
+    [ "$status" -eq 0 ] || { observe "the client failed on binary input" "输入二进制数据时客户端失败了"; return 1; }
     cmp -s "$dir/input" "$dir/echo" || { observe "binary input: the echo differs" "二进制输入：回声不一样"; return 1; }
     timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" </dev/null >"$dir/nothing" ||
         { observe "the client failed on no input" "没有输入时客户端失败了"; return 1; }
@@ -99,9 +107,17 @@ claim_closed_std_fds() {
 # buffered makes the harness wait for longer.
 claim_accept_errors() {
     local before after start_us elapsed_us per_second
-    SERVER_FD_LIMIT=4 serve "$1" || return 2
+    if ! SERVER_FD_LIMIT=4 serve "$1"; then
+        [ "$SERVER_FAILURE" = exited ] || return 2
+        observe "the server ended on an accept() error: %s" "服务端因 accept() 出错而结束：%s" "$(head -n 1 "$ERR")"
+        return 1
+    fi
     start_program /dev/null "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
-    wait_until 2 file_has "$ERR" 'Too many open files' || return 2
+    if ! wait_until 2 file_has "$ERR" 'Too many open files'; then
+        alive "$SERVER_PID" || { observe "the server ended on an accept() error: %s" "服务端因 accept() 出错而结束：%s" "$(head -n 1 "$ERR")"; return 1; }
+        observe "out of descriptors, it said nothing on stderr for 2 s" "描述符用完时，它 2 秒内没有在 stderr 上说什么"
+        return 1
+    fi
     # Stopped while its lines are counted (by wc: a flood outgrows a loop
     # in the shell), so that the half second is the time it ran.
     kill -STOP "$SERVER_PID" 2>/dev/null

@@ -12,13 +12,16 @@ hold_server() {
     local commands=() command
     for command in "$@"; do commands+=(-ex "$command"); done
     SERVER_START_SECONDS=15
-    trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'break main' -ex run \
+    trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'set print frame-info location' -ex 'break main' -ex run \
         "${commands[@]}" --args
 }
 
 # The gdb command that sets a breakpoint on each call a server may wait for
 # a client in: those the program has (rbreak is silent about the others).
-BREAK_AT_WAIT='rbreak ^\(pselect\|select\|ppoll\|poll\|accept\|accept4\|epoll_wait\|epoll_pwait\)$'
+# Also under the names a shared libc's debug information gives them
+# (__libc_accept, __select...), where a dynamically linked server of
+# another make calls them: rbreak does not find "accept" there.
+BREAK_AT_WAIT='rbreak ^\(__libc_\|__\)\?\(pselect\|select\|ppoll\|poll\|accept\|accept4\|epoll_wait\|epoll_pwait\)$'
 
 # wait_call PID: the call process PID sleeps in, in words, from its wchan.
 wait_call() {
