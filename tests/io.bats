@@ -14,14 +14,15 @@ calls_on() {
 
 @test "the echo asks read(2) for its whole 4096-byte buffer each time, the first read and the one that sees the end" {
     local trace=$BATS_TEST_TMPDIR/reads child
-    SERVER_PREFIX=(strace -f -qq -e trace=read -e signal=none -o "$trace")
+    # -ff: a file per process, so that no call is split in the trace.
+    SERVER_PREFIX=(strace -ff -qq -e trace=read -e signal=none -o "$trace")
     start_server ch05
     run -0 timeout 5 "$CLIENT" -n 1 -i 0 127.0.0.1 "$PORT"
-    wait_until 2 grep -qs ' disconnected' "$LOG"
+    wait_until 2 file_has "$LOG" ' disconnected'
     child=$(sed -n 's/^\[[0-9]*\] child \([0-9]*\) serves client .*/\1/p' "$LOG")
     [ -n "$child" ]
-    wait_until 2 grep -qs "^$child read([0-9]*, \"\", [0-9]*) *= 0" "$trace"
-    run -0 grep -E "^$child read\(" "$trace"
+    wait_until 2 file_matches "$trace.$child" '^read\([0-9]+, "", [0-9]+\) += 0$'
+    run -0 grep '^read(' "$trace.$child"
     ((${#lines[@]} >= 2)) || fail "one read for a message and its end: $output"
     for line in "${lines[@]}"; do
         [[ $line =~ ,\ 4096\)\ +=\ [0-9]+$ ]] || fail "a read that does not ask for 4096 bytes: $line"
