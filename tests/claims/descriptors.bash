@@ -19,7 +19,7 @@ claim_fd_flat() {
 # has handled their exits and waits for a client again: what they leave
 # behind is there to count.
 all_served() {
-    [ "$(log_count ' disconnected')" -ge "$1" ] && [ "$(live_children "$SERVER_PID")" -eq 0 ] && settled "$SERVER_PID"
+    [ "$(client_count disconnected)" -ge "$1" ] && [ "$(live_children "$SERVER_PID")" -eq 0 ] && settled "$SERVER_PID"
 }
 
 # done_or_out_of_descriptors PID: client PID is done, or the server has

@@ -19,10 +19,10 @@ claim_log_once() {
         stdio=1
     fi
     run_clients 4 || return 2
-    wait_until 2 count_is 4 log_count ' disconnected' || return 2
+    wait_until 2 count_is 4 client_count disconnected || return 2
     wait_until 2 count_is 0 live_children "$SERVER_PID" || return 2
-    poll 0.2 count_is 1 log_count ' listening on ' && [ "$(log_count ' connected')" -eq 4 ] || {
-        observe "%s 'listening on' lines and %s 'connected' lines for 4 clients" "4 个客户端，%s 行 'listening on'，%s 行 'connected'" "$(log_count ' listening on ')" "$(log_count ' connected')"
+    poll 0.2 count_is 1 log_count ' listening on ' && [ "$(client_count connected)" -eq 4 ] || {
+        observe "%s 'listening on' lines and %s 'connected' lines for 4 clients" "4 个客户端，%s 行 'listening on'，%s 行 'connected'" "$(log_count ' listening on ')" "$(client_count connected)"
         return 1
     }
     ((stdio == 0)) || [ "$(log_count 'printed with stdio, not yet written')" -le 1 ] && return 0
@@ -48,7 +48,7 @@ claim_log_one_write() {
     trace_server strace -ff -qq -s 4096 -e trace=write -e signal=none -o "$trace"
     serve "$1" || return 2
     run_clients 2 || return 2
-    wait_until 2 count_is 2 log_count ' disconnected' || return 2
+    wait_until 2 count_is 2 client_count disconnected || return 2
     wait_until 2 all_served 2 || return 2
     # The last lines may still be on their way to the log and the trace.
     poll 0.3 writes_are_lines "$trace" && return 0

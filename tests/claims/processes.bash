@@ -39,8 +39,8 @@ claim_child_per_client() {
     [ "$count" -eq 3 ] || { observe "3 clients connected, %s children" "连上 3 个客户端，%s 个子进程" "$count"; return 1; }
     children=$(child_pids "$SERVER_PID")
     for name in a b c; do end_feed "$name"; done
-    wait_until 2 count_is 3 log_count ' disconnected' || return 2
-    [ "$(sed -n 's/^\[\([0-9]*\)\] client .* disconnected$/\1/p' "$LOG" | sort -n)" = "$children" ] ||
+    wait_until 2 count_is 3 client_count disconnected || return 2
+    [ "$(sed -n 's/^\[\([0-9]*\)\] client 127\.0\.0\.1:[0-9]* disconnected$/\1/p' "$LOG" | sort -n)" = "$children" ] ||
         { observe "the 'disconnected' lines do not come from the 3 children" "'disconnected' 那几行不是 3 个子进程写的"; return 1; }
 }
 
@@ -64,7 +64,7 @@ echoed_all() {
 clients_leave() {
     serve "$1" || return 2
     if [ "$3" = together ]; then run_clients 1 -c "$2" || return 2; else run_clients "$2" || return 2; fi
-    wait_until 3 count_is "$2" log_count ' disconnected' || return 2
+    wait_until 3 count_is "$2" client_count disconnected || return 2
     wait_until 3 count_is 0 live_children "$SERVER_PID" || return 2
 }
 
@@ -113,6 +113,8 @@ claim_reports_exit() {
     local child moved
     serve "$1" || return 2
     run_clients 1 || return 2
+    # One live child at a time, so that serving_process names it.
+    wait_until 2 count_is 0 live_children "$SERVER_PID" || return 2
     open_client k
     feed k $'hello\n'
     wait_until 2 client_got k hello || return 2
@@ -124,6 +126,7 @@ claim_reports_exit() {
         { observe "child %s was killed by SIGKILL: no 'reaped child %s: killed by signal 9' line" "子进程 %s 被 SIGKILL 杀死：没有 'reaped child %s: killed by signal 9' 这一行" "$child" "$child"; return 1; }
     grep -q "reaped child [0-9]*: exited with status 0" "$LOG" ||
         { observe "a child whose client left: no 'exited with status 0' line" "客户端离开的子进程：没有 'exited with status 0' 这一行"; return 1; }
+    wait_until 2 count_is 0 live_children "$SERVER_PID" || return 2
     open_client g
     feed g $'hello\n'
     wait_until 2 client_got g hello || return 2
