@@ -77,13 +77,15 @@ load lib/peers
     done
 }
 
-@test "the server rejects an empty, signed or overflowing port with usage and exit 2" {
+@test "the server rejects an empty, signed or overflowing port, and one of more than 18 digits, zeros too, with usage and exit 2" {
     # Every chapter reads its arguments with common/args.cpp (tests/cli.bats
     # runs each one): ch05's server stands for all here.
     local server=$REPO/ch05/server
     misuse "$server" "bad port:  (want a number from 0 to 65535)" ""
     misuse "$server" "bad port: +80 (want a number from 0 to 65535)" +80
     misuse "$server" "bad port: 99999999999999999999 (want a number from 0 to 65535)" 99999999999999999999
+    # 19 digits are more than strtol() is trusted with, whatever they say.
+    misuse "$server" "bad port: 0000000000000000000 (want a number from 0 to 65535)" 0000000000000000000 127.0.0.1
 }
 
 @test "the client rejects out-of-range counts, a NaN or two-point interval, a missing value and --stdin with --repeat, with usage and exit 2" {

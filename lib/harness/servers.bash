@@ -165,6 +165,19 @@ log_count() {
     counted "$n"
 }
 
+# client_count WHAT: how many lines of the server's log say "client
+# 127.0.0.1:PORT WHAT" (WHAT: connected, disconnected): those about the
+# harness's clients, which all connect from 127.0.0.1, and not those of a
+# child forked for no client (a server that takes a failed accept() for a
+# client logs its address as 0.0.0.0:0); a counter.
+client_count() {
+    local line n=0
+    while IFS= read -r line; do
+        [[ $line =~ \ client\ 127\.0\.0\.1:[0-9]+\ $1$ ]] && n=$((n + 1))
+    done <"$LOG"
+    counted "$n"
+}
+
 # close_inherited_fds: in a subshell about to exec a program, closes every
 # descriptor but 0, 1 and 2 (Bats' own, the pipes that feed other clients),
 # so the program starts with exactly the three standard ones: a client

@@ -49,7 +49,7 @@ claim_peer_reset() {
     poll 2 file_has "$ERR" 'read from client: Connection reset by peer' ||
         { observe "a reset while the server waited to read was not reported" "服务端等待读取时收到的重置没有报告"; return 1; }
     timeout 5 "$PEER" reset 127.0.0.1 "$PORT" >/dev/null || { observe "the resetting peer was not echoed" "发送重置的那一端没有得到回声"; return 1; }
-    poll 2 count_is 2 log_count ' disconnected' || { observe "a reset connection was never closed" "被重置的连接一直没有关闭"; return 1; }
+    poll 2 count_is 2 client_count disconnected || { observe "a reset connection was never closed" "被重置的连接一直没有关闭"; return 1; }
     local resets
     resets=$(grep -c 'Connection reset by peer' "$ERR" || true)
     [ "$resets" -le 2 ] || { observe "%s error lines for two resets" "两次重置，%s 行错误信息" "$resets"; return 1; }

@@ -2,14 +2,40 @@
 
 # claim_log_once SERVER: with its output in a file, 4 clients: one
 # "listening on" line, 4 "connected" lines (nothing buffered for fork() to
-# copy and print again).
+# copy and print again). And a line the server has printed with stdio but
+# not yet written, waiting in its stdout buffer (put there by gdb, as a
+# printf() would leave it), is not written by each child as it ends: a
+# child ends without flushing what it inherited (_exit(), not exit()).
+# Under a tracer (make trace-chNN CLAIM=log-once) gdb cannot attach, and
+# that line is left out.
 claim_log_once() {
+    local stdio=0
     serve "$1" || return 2
+    if ! traced "$SERVER_PID"; then
+        stdio_pending "$SERVER_PID" || {
+            observe "gdb could not put a line in the server's stdout buffer" "gdb 没能把一行放进服务端的 stdout 缓冲区"
+            return 2
+        }
+        stdio=1
+    fi
     run_clients 4 || return 2
-    wait_until 2 count_is 4 log_count ' disconnected' || return 2
-    poll 0.2 count_is 1 log_count ' listening on ' && [ "$(log_count ' connected')" -eq 4 ] && return 0
-    observe "%s 'listening on' lines and %s 'connected' lines for 4 clients" "4 个客户端，%s 行 'listening on'，%s 行 'connected'" "$(log_count ' listening on ')" "$(log_count ' connected')"
+    wait_until 2 count_is 4 client_count disconnected || return 2
+    wait_until 2 count_is 0 live_children "$SERVER_PID" || return 2
+    poll 0.2 count_is 1 log_count ' listening on ' && [ "$(client_count connected)" -eq 4 ] || {
+        observe "%s 'listening on' lines and %s 'connected' lines for 4 clients" "4 个客户端，%s 行 'listening on'，%s 行 'connected'" "$(log_count ' listening on ')" "$(client_count connected)"
+        return 1
+    }
+    ((stdio == 0)) || [ "$(log_count 'printed with stdio, not yet written')" -le 1 ] && return 0
+    observe "a line it had printed with stdio but not yet written (put in its buffer by gdb) was written %s times by 4 children as they ended" "一行它用 stdio 打印了但还没写出的内容（由 gdb 放进它的缓冲区），被结束时的 4 个子进程写出了 %s 次" "$(log_count 'printed with stdio, not yet written')"
     return 1
+}
+
+# stdio_pending PID: gdb has process PID (its stdout a file, so fully
+# buffered) print a line with stdio, which stays in its buffer: fwrite()'s
+# own step, as a static program may have no fwrite() to call.
+stdio_pending() {
+    timeout 10 gdb -batch-silent -nx -p "$1" \
+        -ex 'call (long)_IO_file_xsputn(*(void**)&stdout, "printed with stdio, not yet written\n", 36)' >/dev/null 2>&1
 }
 
 # claim_log_one_write SERVER: each log line is written with a single
@@ -22,7 +48,7 @@ claim_log_one_write() {
     trace_server strace -ff -qq -s 4096 -e trace=write -e signal=none -o "$trace"
     serve "$1" || return 2
     run_clients 2 || return 2
-    wait_until 2 count_is 2 log_count ' disconnected' || return 2
+    wait_until 2 count_is 2 client_count disconnected || return 2
     wait_until 2 all_served || return 2
     # The last lines may still be on their way to the log and the trace.
     poll 0.3 writes_are_lines "$trace" && return 0

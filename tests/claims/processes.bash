@@ -39,8 +39,8 @@ claim_child_per_client() {
     [ "$count" -eq 3 ] || { observe "3 clients connected, %s children" "连上 3 个客户端，%s 个子进程" "$count"; return 1; }
     children=$(child_pids "$SERVER_PID")
     for name in a b c; do end_feed "$name"; done
-    wait_until 2 count_is 3 log_count ' disconnected' || return 2
-    [ "$(sed -n 's/^\[\([0-9]*\)\] client .* disconnected$/\1/p' "$LOG" | sort -n)" = "$children" ] ||
+    wait_until 2 count_is 3 client_count disconnected || return 2
+    [ "$(sed -n 's/^\[\([0-9]*\)\] client 127\.0\.0\.1:[0-9]* disconnected$/\1/p' "$LOG" | sort -n)" = "$children" ] ||
         { observe "the 'disconnected' lines do not come from the 3 children" "'disconnected' 那几行不是 3 个子进程写的"; return 1; }
 }
 
@@ -104,11 +104,17 @@ claim_zombies_go_with_parent() {
 
 # claim_reports_exit SERVER: the server learns how each child ended: it
 # logs "reaped child PID: exited with status 0" for a child whose client
-# left, and "killed by signal 9" for a child killed with SIGKILL.
+# left, "killed by signal 9" for a child killed with SIGKILL, and "exited
+# with status 3" for a child that ends with _exit(3) after it has left the
+# server's process group (setpgid(0, 0)): gdb makes those two system calls
+# of the child's own (exit_elsewhere), as a child that runs another program
+# may. Every child is the server's to reap, in whatever group it is.
 claim_reports_exit() {
-    local child
+    local child moved
     serve "$1" || return 2
     run_clients 1 || return 2
+    # One live child at a time, so that serving_process names it.
+    wait_until 2 count_is 0 live_children "$SERVER_PID" || return 2
     open_client k
     feed k $'hello\n'
     wait_until 2 client_got k hello || return 2
@@ -120,4 +126,30 @@ claim_reports_exit() {
         { observe "child %s was killed by SIGKILL: no 'reaped child %s: killed by signal 9' line" "子进程 %s 被 SIGKILL 杀死：没有 'reaped child %s: killed by signal 9' 这一行" "$child" "$child"; return 1; }
     grep -q "reaped child [0-9]*: exited with status 0" "$LOG" ||
         { observe "a child whose client left: no 'exited with status 0' line" "客户端离开的子进程：没有 'exited with status 0' 这一行"; return 1; }
+    wait_until 2 count_is 0 live_children "$SERVER_PID" || return 2
+    open_client g
+    feed g $'hello\n'
+    wait_until 2 client_got g hello || return 2
+    moved=$(serving_process)
+    exit_elsewhere "$moved" 3 || return 2
+    wait_until 2 gone "$moved" || { observe "gdb could not make child %s exit" "gdb 没能让子进程 %s 退出" "$moved"; return 2; }
+    poll 0.3 file_has "$LOG" "reaped child $moved: " && wait_until 2 settled "$SERVER_PID" || {
+        observe "child %s left the server's process group, then exited: never reaped, it stays a zombie" "子进程 %s 离开了服务端的进程组，然后退出：始终没有被回收，一直是僵尸进程" "$moved"
+        return 1
+    }
+    grep -q "reaped child $moved: exited with status 3\$" "$LOG" && return 0
+    observe "child %s exited with status 3: the log says \"%s\"" "子进程 %s 以状态 3 退出：日志却说“%s”" "$moved" "$(grep -m 1 "reaped child $moved: " "$LOG")"
+    return 1
+}
+
+# exit_elsewhere PID STATUS: gdb turns the next read() of process PID, a
+# child asleep in read(), into setpgid(0, 0) (the read returns 0, end of
+# file, so the child ends as if its client had left), and its exit_group()
+# into exit_group(STATUS). (x86-64 register names.)
+exit_elsewhere() {
+    [ "$(uname -m)" = x86_64 ] || { observe "gdb changes system calls here with x86-64 register names: this machine is %s" "这里 gdb 用 x86-64 的寄存器名修改系统调用：本机是 %s" "$(uname -m)"; return 2; }
+    ! traced "$1" || { observe "child %s is traced already (strace): gdb cannot change its system calls" "子进程 %s 已经被跟踪（strace）：gdb 无法修改它的系统调用" "$1"; return 2; }
+    timeout 10 gdb -batch-silent -nx -p "$1" -ex 'catch syscall read' -ex continue \
+        -ex 'set $orig_rax = 109' -ex 'set $rdi = 0' -ex 'set $rsi = 0' -ex delete \
+        -ex 'catch syscall exit_group' -ex continue -ex "set \$rdi = $2" -ex detach >/dev/null 2>&1
 }

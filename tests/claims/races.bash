@@ -11,8 +11,9 @@
 # within a second, and does not sleep on in that wait with the SIGTERM
 # handled.
 claim_stops_between_check_and_wait() {
-    hold_server "$BREAK_AT_WAIT" continue 'queue-signal SIGTERM' detach
+    hold_server "$BREAK_AT_WAIT" continue mark-held 'queue-signal SIGTERM' detach
     serve "$1" || return 2
+    stopped_at_main || return 2
     if ! wait_until 5 untraced_or_gone "$SERVER_PID"; then
         observe "it never called pselect(), select(), poll(), accept() or epoll_wait() to wait for a client" "它从没调用 pselect()、select()、poll()、accept() 或 epoll_wait() 来等待客户端"
         end_held_server
@@ -37,8 +38,9 @@ claim_stops_between_check_and_wait() {
 # does not take it with the handler it inherited and serve its client on.
 claim_child_stop_before_reset() {
     local child
-    hold_server 'set follow-fork-mode child' 'catch fork' continue stepi 'queue-signal SIGTERM' detach
+    hold_server 'set follow-fork-mode child' 'catch fork' continue stepi mark-held 'queue-signal SIGTERM' detach
     serve "$1" || return 2
+    stopped_at_main || return 2
     open_client held
     feed held $'hello\n'
     if ! wait_until 5 forked_and_let_go; then
@@ -76,8 +78,9 @@ claim_child_stop_before_reset() {
 # on stderr, and it waits for the next client again. (A wait that SIGCHLD
 # does not interrupt has no EINTR to keep: the claim does not hold.)
 claim_errno_survives_handler() {
-    hold_server "$BREAK_AT_WAIT" continue finish 'queue-signal SIGCHLD' detach
+    hold_server "$BREAK_AT_WAIT" continue mark-held finish 'queue-signal SIGCHLD' detach
     serve "$1" || return 2
+    stopped_at_main || return 2
     if ! wait_until 5 traced_and_waiting "$SERVER_PID"; then
         observe "it never called pselect(), select(), poll(), accept() or epoll_wait() to wait for a client" "它从没调用 pselect()、select()、poll()、accept() 或 epoll_wait() 来等待客户端"
         end_held_server
@@ -115,8 +118,9 @@ claim_stop_waits_through_sigchld() {
     exec {fd}<>"$fifo"
     FEED[release-child]=$fd
     hold_server 'set follow-fork-mode child' 'catch fork' continue continue \
-        "shell timeout 10 head -c 1 $fifo >/dev/null" 'queue-signal SIGTERM' detach
+        mark-held "shell timeout 10 head -c 1 $fifo >/dev/null" 'queue-signal SIGTERM' detach
     serve "$1" || return 2
+    stopped_at_main || return 2
     open_client held
     feed held $'hello\n'
     if ! wait_until 5 client_got held hello; then
@@ -131,7 +135,7 @@ claim_stop_waits_through_sigchld() {
         end_held_server
         return 1
     fi
-    if ! wait_until 2 in_waitpid "$SERVER_PID" || ! wait_until 2 stopped_by_tracer "$child"; then
+    if ! wait_until 2 in_waitpid "$SERVER_PID" || ! wait_until 2 held_in_window || ! wait_until 2 stopped_by_tracer "$child"; then
         observe "after SIGTERM, it did not wait in waitpid() for child %s, held by gdb" "SIGTERM 之后，它没有在 waitpid() 里等待被 gdb 停住的子进程 %s" "$child"
         end_held_server
         return 2

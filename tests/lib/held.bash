@@ -7,13 +7,37 @@
 # COMMANDs in order, printing nothing of its own. gdb starts it in a process
 # group of its own, which the subreaper does not end: end_held_server does.
 # gdb may take seconds to start on a busy machine: the server gets 15 to
-# listen.
+# listen. gdb runs no command after run or continue until the program
+# stops: it leaves a file once stopped at main() (stopped_at_main looks for
+# it), and the COMMAND mark-held leaves another (held_in_window): a program
+# gdb cannot stop (no symbols, or no such call) never gets there.
 hold_server() {
     local commands=() command
-    for command in "$@"; do commands+=(-ex "$command"); done
+    HELD_MAIN=$HARNESS_TMP/gdb-stopped-at-main HELD_MARK=$HARNESS_TMP/gdb-held-in-window
+    rm -f "$HELD_MAIN" "$HELD_MARK"
+    for command in "$@"; do
+        [ "$command" != mark-held ] || command="shell : >'$HELD_MARK'"
+        commands+=(-ex "$command")
+    done
     SERVER_START_SECONDS=15
     trace_server gdb -batch-silent -nx -ex 'set startup-with-shell off' -ex 'set print frame-info location' -ex 'break main' -ex run \
-        "${commands[@]}" --args
+        -ex "shell : >'$HELD_MAIN'" "${commands[@]}" --args
+}
+
+# stopped_at_main: gdb stopped the server it started (hold_server) at
+# main(), as every hold needs; if not, says why it could not, and ends it.
+# (The server listens only after main() has begun: serve has waited.)
+stopped_at_main() {
+    [ -e "$HELD_MAIN" ] && return 0
+    observe "gdb could not stop the server at main(): the program has no symbols (stripped?), and gdb cannot hold it where the experiment needs it without them (make check-chNN builds it with them)" "gdb 没能让服务端停在 main()：程序没有符号（被 strip 了？），没有符号 gdb 就没法把它停在实验需要的地方（make check-chNN 编译时带着符号）"
+    end_held_server
+    return 1
+}
+
+# held_in_window: gdb has run the claim's mark-held command: it held the
+# server where the experiment needs it.
+held_in_window() {
+    [ -e "$HELD_MARK" ]
 }
 
 # The gdb command that sets a breakpoint on each call a server may wait for
@@ -63,15 +87,17 @@ end_held_server() {
 }
 
 # forked_and_let_go: the server's log names a child serving a client,
-# which gdb has let go (or which has ended already); sets FORKED to its pid.
+# which gdb has held (held_in_window) and let go (or which has ended
+# already); sets FORKED to its pid.
 forked_and_let_go() {
     FORKED=$(serving_pid)
-    [ "$FORKED" != "$SERVER_PID" ] && untraced_or_gone "$FORKED"
+    [ "$FORKED" != "$SERVER_PID" ] && held_in_window && untraced_or_gone "$FORKED"
 }
 
-# traced_and_waiting PID: process PID, traced, sleeps waiting for a client.
+# traced_and_waiting PID: process PID, traced, sleeps waiting for a
+# client, gdb having held it (held_in_window).
 traced_and_waiting() {
-    traced "$1" && waiting_for_client "$1"
+    held_in_window && traced "$1" && waiting_for_client "$1"
 }
 
 # stopped_by_tracer PID: process PID is stopped by its tracer (state t).
