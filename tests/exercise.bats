@@ -57,21 +57,6 @@ load lib/exercises
     assert_line '0 of 1 claims hold'
 }
 
-@test "make check-ch06 says a race claim could not run, with no hint, on a server gdb cannot stop at main(): one stripped of its symbols" {
-    # Under sanitizers the race claims are not run (lib/claims-table.bash).
-    [ -z "${SANITIZE:-}" ] || skip "gdb cannot hold a sanitized server"
-    solution ch06
-    make_run "$EXERCISES/ch06/server"
-    assert_success
-    strip "$EXERCISES/ch06/server"
-    run_check ch06 "stops-between-check-and-wait"
-    assert_failure
-    assert_line --regexp '^  could not run +stops on a SIGTERM that comes after the loop has checked its flag'
-    assert_line --regexp '^      observed: gdb could not stop the server at main\(\): the program has no symbols'
-    refute_line --partial '      hint: '
-    assert_line '0 of 1 claims hold'
-}
-
 @test "with LANG=zh_CN.UTF-8, make exercise-ch04 and make check-ch04 speak Chinese, what was observed included" {
     LANG=zh_CN.UTF-8 make_run exercise-ch04
     assert_output --partial '自己回收每个子进程'

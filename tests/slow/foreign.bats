@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# make check-chNN SERVER=... on the stand-ins of tests/tools/standin.cpp:
+# each claim ends with a verdict within its time limit, whatever the server
+# does (echoes line by line, never echoes, answers "ok", reads its port from
+# standard input), and the report speaks Chinese too. (tests/foreign.bats,
+# in make test, has the n/a claim.)
+
+load ../helpers
+load ../lib/audit
+load ../lib/foreign
+
+@test "a line-by-line server fails the echo claims, whose client waits for each chunk's echo before it sends the next, in 5 s each" {
+    grade_with ch04 "echo echo-exact" "$STANDIN line {port}"
+    assert_failure
+    assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
+    assert_line --index 1 --regexp '^      observed: 256 KiB sent a chunk at a time, each once the one before came back whole: [0-9]+ bytes did, then the client waited 5 s for the rest$'
+    assert_line --regexp '^      observed: binary input sent a chunk at a time, each once the one before came back whole: [0-9]+ bytes did, then the client waited 5 s for the rest$'
+    assert_line '0 of 2 claims hold'
+}
+
+@test "a server that never echoes, or answers ok, fails the echo claim; one that reads its port from standard input could not run" {
+    grade_with ch02 echo "$STANDIN silent {port}"
+    assert_failure
+    assert_line --index 1 '      observed: 256 KiB sent a chunk at a time, each once the one before came back whole: 0 bytes did, then the client waited 5 s for the rest'
+    grade_with ch02 echo "$STANDIN ok {port}"
+    assert_failure
+    assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
+    grade_with ch02 "echo concurrent" "$STANDIN stdin"
+    assert_failure
+    assert_line --index 0 '  could not run  echoes every byte back: 256 KiB of random bytes, and numbered messages'
+    assert_line --index 1 --regexp '^      observed: it never listened on the port it was given \([0-9]+\), but on [0-9]+$'
+    assert_line --index 2 '  could not run  echoes a second client while the first stays connected'
+    assert_line --index 4 '0 of 2 claims hold'
+}
+
+@test "LANG=zh_CN.UTF-8: n/a and the count say so in Chinese" {
+    LANG=zh_CN.UTF-8 grade_with ch04 "reports-exit eintr-no-error" "$STANDIN line {port}"
+    assert_success
+    assert_line --index 0 '  不适用   记录每个子进程如何结束："exited with status 0"、"killed by signal 9"'
+    assert_line --index 1 '      不适用：需要本仓库的日志行 “[PID] reaped child PID: exited with status N”'
+    assert_line --index 3 '1 条论断中 1 条成立，另有 1 条不适用'
+}
+
+@test "a claim still running after its time limit (CLAIM_SECONDS) is ended, and does not hold" {
+    CLAIM_SECONDS=2 grade_with ch02 echo "$STANDIN silent {port}"
+    assert_failure
+    assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
+    assert_line --index 1 '      observed: the claim did not end within 2 s'
+    assert_line '0 of 1 claims hold'
+    assert_nothing_left
+}
+
+@test "the claim gdb holds a server for finds the wait of a dynamically linked one: its EINTR taken as no error holds" {
+    [ -z "${SANITIZE:-}" ] || skip "gdb cannot hold a sanitized program (lib/claims-table.bash: UNSANITIZED_ONLY)"
+    grade_with ch04 "accept-interrupted errno-survives-handler" "$STANDIN eintr {port}"
+    assert_success
+    assert_line --index 0 '  holds          has its wait for a client interrupted by SIGCHLD (EINTR): no SA_RESTART'
+    assert_line --index 1 '  holds          takes a failed wait'"'"'s EINTR for what it is when a second SIGCHLD is handled before errno is read (held there by gdb)'
+    assert_line --index 2 '2 of 2 claims hold'
+}
