@@ -9,7 +9,14 @@ make_run() {
     MARK="DOCS_BATS_MARK=$BATS_TEST_TMPDIR"
     session_orphans
     ORPHANS_BEFORE="${ORPHANS[*]}"
-    run env "$MARK" timeout "${MAKE_TIMEOUT:-20}" make --no-print-directory -s -C "$REPO" "$@" 3>&-
+    run marked timeout "${MAKE_TIMEOUT:-20}" make --no-print-directory -s -C "$REPO" "$@" 3>&-
+}
+
+# marked COMMAND...: COMMAND with MARK in its environment, run in the
+# subshell run starts (env would be a process more).
+marked() {
+    export "${MARK?}"
+    exec "$@"
 }
 
 # session_orphans: orphaned_zombies (lib/harness/leftovers.bash) of this
