@@ -128,7 +128,7 @@ claim_stop_waits_through_sigchld() {
         end_held_server
         return 2
     fi
-    child=$(serving_pid)
+    child=$(newest_logged_child)
     kill -TERM "$SERVER_PID"
     if ! poll 2 in_waitpid "$SERVER_PID" && waiting_for_client "$SERVER_PID"; then
         observe "after SIGTERM it still waits for a client: it never stops, nor reaps child %s" "SIGTERM 之后它仍在等待客户端：它始终没有停止，也没有回收子进程 %s" "$child"

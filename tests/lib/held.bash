@@ -90,7 +90,7 @@ end_held_server() {
 # which gdb has held (held_in_window) and let go (or which has ended
 # already); sets FORKED to its pid.
 forked_and_let_go() {
-    FORKED=$(serving_pid)
+    FORKED=$(newest_logged_child)
     [ "$FORKED" != "$SERVER_PID" ] && held_in_window && untraced_or_gone "$FORKED"
 }
 
@@ -111,9 +111,10 @@ gone_or_waits_through_sigchld() {
     gone "$1" || { in_waitpid "$1" && sigchld_pending "$1"; }
 }
 
-# serving_pid: the pid of the process serving the one client connected now:
-# the server itself in ch01, the newest child the log names in the others.
-serving_pid() {
+# newest_logged_child: the newest child the server's log names as serving a
+# client (the server itself if none). Unlike serving_process, which looks
+# for a live child, it names one that has ended since.
+newest_logged_child() {
     local line pid=$SERVER_PID
     while IFS= read -r line; do
         [[ $line =~ ^\[[0-9]+\]\ child\ ([0-9]+)\ serves\ client ]] && pid=${BASH_REMATCH[1]}
