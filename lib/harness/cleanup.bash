@@ -7,13 +7,6 @@
 # connection end and exit by themselves; a client still running after that
 # is killed.
 harness_cleanup() {
-    local -
-    set +T # untraced, as poll says
-    harness_stop_all
-}
-
-# harness_stop_all: harness_cleanup's work.
-harness_stop_all() {
     local pid fd
     for fd in "${FEED[@]}"; do exec {fd}>&- || true; done
     for pid in "${REAPERS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done

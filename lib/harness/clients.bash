@@ -23,7 +23,6 @@ open_program() {
     FEED[$name]=$fd
     : >"$dir/$name.out"
     (
-        set +T # close_inherited_fds untraced under Bats (poll says why)
         close_inherited_fds
         exec "$@"
     ) <"$fifo" >"$dir/$name.out" 2>"$dir/$name.err" 3>&- 4>&- &
@@ -66,13 +65,11 @@ start_program() {
     PROGRAM_INPUT='' PROGRAM_ERR=''
     if [ -n "$err" ]; then
         (
-            set +T
             close_inherited_fds
             exec "$@"
         ) <"$in" >"$out" 2>"$err" 3>&- 4>&- &
     else
         (
-            set +T
             close_inherited_fds
             exec "$@"
         ) <"$in" >"$out" 2>&1 3>&- 4>&- &

@@ -50,7 +50,6 @@ start_server() {
     [ -f "$LOG" ] && [ ! -s "$LOG" ] || fresh=
     [ "${SERVER_STDIO:-}" != closed ] || fresh=
     (
-        set +T # close_inherited_fds untraced under Bats (poll says why)
         close_inherited_fds
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
         [ "${SERVER_STDIO:-}" != closed ] || exec <&- >&- 2>&-

@@ -35,8 +35,6 @@ tcp_count() {
         pattern="*:???? ????????:$hex $code *"
     fi
     mapfile -t lines </proc/net/tcp
-    local -
-    set +T # the loop untraced under Bats (poll says why)
     lines_matching "$pattern" "${lines[@]}"
     n=$COUNT
     counted "$n"
@@ -58,8 +56,6 @@ free_port() {
     read -r low _ </proc/sys/net/ipv4/ip_local_port_range
     mapfile -t lines </proc/net/tcp
     [ -r /proc/net/tcp6 ] && mapfile -t -O "${#lines[@]}" lines </proc/net/tcp6
-    local -
-    set +T # the loop untraced under Bats (poll says why)
     while ((tries-- > 0)); do
         FREE_PORT=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
         printf -v hex '%04X' "$FREE_PORT"

@@ -7,16 +7,6 @@
 # several times slower). It looks again after 5 ms at first, then every
 # 20 ms: most conditions come true quickly.
 poll() {
-    # Under Bats every command of a function a test calls is traced (a
-    # DEBUG trap, about a millisecond each): the loop and the condition run
-    # untraced (set +T: the functions called from here do not inherit it).
-    local -
-    set +T
-    poll_loop "$@"
-}
-
-# poll_loop SECONDS COMMAND...: poll's loop.
-poll_loop() {
     local limit_us start_us now_us tries
     microseconds "$1"
     limit_us=$((MICROSECONDS * ${TIME_SCALE:-1}))

@@ -26,9 +26,7 @@ OBSERVED='' OBSERVED_ZH=''
 expect_claim() {
     local expected=$1 name=$2 server=$3 status=0 verdict observed observed_zh
     OBSERVED='' OBSERVED_ZH='' WAITED_FOR='' SERVER_FAILURE='' CLIENT_FAILED=''
-    # The claim runs untraced, as poll (lib/harness/wait.bash) says why.
-    local -
-    set +T
+    claim_started "$name"
     "claim_${name//-/_}" "$server" || status=$?
     case $status in
     0) verdict=holds observed=$OBSERVED observed_zh=$OBSERVED_ZH ;;
@@ -59,8 +57,15 @@ expect_claim() {
 # which a foreign server does not print (CLAIM_NEEDS in
 # lib/claims-table.bash): recorded as n/a, and the test skipped.
 not_applicable() {
+    claim_started "$1"
     record_claim "$1" n/a '' ''
     skip "n/a: needs the repository's log line"
+}
+
+# claim_started NAME: with CLAIMS_STARTED set (tests/run --exercise), notes
+# there that claim NAME has started, and the run with it.
+claim_started() {
+    [ -z "${CLAIMS_STARTED:-}" ] || echo "$1" >>"$CLAIMS_STARTED"
 }
 
 # record_claim NAME VERDICT OBSERVED OBSERVED-ZH: with CLAIM_RESULTS set,

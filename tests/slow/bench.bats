@@ -18,11 +18,16 @@ setup_file() {
     printf '%s\n' "$output" >"$BATS_FILE_TMPDIR/output"
 }
 
-setup() {
-    [ -z "${SANITIZE:-}" ] || skip "the bench measures the servers a reader builds, not sanitized ones"
-    MARK="DOCS_BATS_MARK=$BATS_FILE_TMPDIR"
-    output=$(cat "$BATS_FILE_TMPDIR/output")
+[ -z "${SANITIZE:-}" ] || SKIP_FILE="the bench measures the servers a reader builds, not sanitized ones"
+# Each test reads the one run's output, as if it had run it itself.
+MARK="DOCS_BATS_MARK=${BATS_FILE_TMPDIR:-}"
+if [ -f "${BATS_FILE_TMPDIR:-}/output" ]; then
     mapfile -t lines <"$BATS_FILE_TMPDIR/output"
+    printf -v output '%s\n' "${lines[@]}"
+    output=${output%$'\n'}
+fi
+
+@test "bench: make bench-quick runs to its end: exit status 0" {
     [ "$BENCH_STATUS" = 0 ] || fail "make bench-quick exited $BENCH_STATUS: $output"
 }
 

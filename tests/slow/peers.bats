@@ -5,9 +5,11 @@
 
 load ../helpers
 
-setup() {
-    command -v socat >/dev/null || skip "socat is not installed (apt-get install socat)"
-    command -v ncat >/dev/null || skip "ncat is not installed (apt-get install ncat)"
+command -v socat >/dev/null || SKIP_FILE="socat is not installed (apt-get install socat)"
+command -v ncat >/dev/null || SKIP_FILE="ncat is not installed (apt-get install ncat)"
+
+# random_input: 256 KiB of random bytes in $BATS_TEST_TMPDIR/random.in.
+random_input() {
     head -c 262144 /dev/urandom >"$BATS_TEST_TMPDIR/random.in"
 }
 
@@ -19,6 +21,7 @@ size_is() {
 @test "socat and ncat, as clients, get 256 KiB of random bytes back unchanged from every chapter's server" {
     local chapter tool
     local -A ports=()
+    random_input
     for chapter in "${CHAPTERS[@]}"; do
         start_server "$chapter"
         ports[$chapter]=$PORT
@@ -50,6 +53,7 @@ size_is() {
     PORT=$(sed -n 's/.* listening on AF=2 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$err")
     run -0 timeout 5 "$CLIENT" -n 3 -i 0 127.0.0.1 "$PORT"
     assert_line --regexp '^echo: message 3 of 3 from client [0-9]+$'
+    random_input
     timeout 5 "$CLIENT" --stdin 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/random.in" >"$BATS_TEST_TMPDIR/random.out"
     cmp "$BATS_TEST_TMPDIR/random.in" "$BATS_TEST_TMPDIR/random.out"
     run -0 timeout 5 "$CLIENT" -c 5 -n 2 -i 0 127.0.0.1 "$PORT"

@@ -11,9 +11,7 @@ load ../lib/exercises
 
 # The traces are of a reader's build: a sanitized server's own calls (ASan's
 # threads and interceptors) fill them.
-setup() {
-    [ -z "${SANITIZE:-}" ] || skip "make trace-chNN draws a reader's build, not a sanitized one"
-}
+[ -z "${SANITIZE:-}" ] || SKIP_FILE="make trace-chNN draws a reader's build, not a sanitized one"
 
 # trace CH [OPTIONS...]: scripts/trace OPTIONS CH, which must succeed and
 # print nothing wider than 80 columns.
