@@ -79,8 +79,6 @@ test_pairs() {
 # test_names: sets NAMES, an associative array whose keys are
 # "tests/FILE.bats<TAB>TEST NAME" for every @test of every tests/*.bats and
 # tests/slow/*.bats, and "tests/claims.txt<TAB>CLAIM" for every claim.
-# (One grep: under Bats every shell command of a test is traced, so a loop
-# over each file's lines per README entry costs seconds.)
 test_names() {
     local line file name
     NAMES=()
@@ -334,21 +332,23 @@ EOF
     ((counted > 0)) || fail "no README counts the lines of its chapter's diff"
 }
 
-@test "every test a README names exists, and each chapter README names at least one" {
-    local entry readme file name missing=() dir named
+# unnamed_tests: sets MISSING to each test or claim a README names that does
+# not exist, and to each chapter README that names none.
+unnamed_tests() {
+    local entry readme file name dir named
     declare -A NAMES
+    MISSING=()
     test_pairs
     test_names
     for entry in "${PAIRS[@]}"; do
         IFS=$'\t' read -r readme file name <<<"$entry"
         [[ $name == \<* ]] && continue # the form itself: `tests/<file>.bats`: `<test name>`
         if [ ! -f "$REPO/$file" ]; then
-            missing+=("$readme: $file does not exist (named with: $name)")
+            MISSING+=("$readme: $file does not exist (named with: $name)")
         elif [ -z "${NAMES[$file$'\t'$name]:-}" ]; then
-            missing+=("$readme: no test or claim \"$name\" in $file")
+            MISSING+=("$readme: no test or claim \"$name\" in $file")
         fi
     done
-    ((${#missing[@]} == 0)) || fail "$(printf '%s\n' "${missing[@]}")"
     for dir in "${CHAPTER_DIRS[@]}"; do
         for readme in "$REPO/$dir"/README*.md; do
             [ -f "$readme" ] || continue
@@ -356,9 +356,14 @@ EOF
             for entry in "${PAIRS[@]}"; do
                 [[ $entry == "${readme#"$REPO"/}"$'\t'* ]] && named=1 && break
             done
-            [ -n "$named" ] || fail "${readme#"$REPO"/} names no test (as \`tests/FILE.bats\`: \`TEST NAME\`)"
+            [ -n "$named" ] || MISSING+=("${readme#"$REPO"/} names no test (as \`tests/FILE.bats\`: \`TEST NAME\`)")
         done
     done
+}
+
+@test "every test a README names exists, and each chapter README names at least one" {
+    unnamed_tests
+    ((${#MISSING[@]} == 0)) || fail "$(printf '%s\n' "${MISSING[@]}")"
 }
 
 @test "make diff prints each step's server.cpp diff, ch01 -> ch02 to the last chapter, each under a header naming its fix, and exits 0" {
@@ -568,15 +573,19 @@ unrecorded_figures() {
         'BEGIN { exit !(4 * a < b && t < 0.1) }' || fail "the top READMEs' words on CPU and the crossover no longer hold"
 }
 
-@test "every figure in the prose of bench/README.md is one of bench/RESULTS.md, and says what RESULTS.md says" {
-    local text missing=() fragment uss kernel rss sum
+# bench_prose: sets UNRECORDED to the figures of bench/README.md's prose that
+# bench/RESULTS.md does not have, MISSING to the sentences that do not quote
+# it as RESULTS.md has it, and USS, KERNEL and RSS to ch05's memory per
+# client at 100 clients (KiB).
+bench_prose() {
+    local text fragment sum
+    MISSING=()
     text=$(prose "$REPO/bench/README.md")
-    uss=$(ratio_of "memory per client at 100, ch05, USS KiB")
-    kernel=$(ratio_of "memory per client at 100, ch05, kernel KiB")
-    rss=$(ratio_of "memory per client at 100, ch05, RSS KiB")
-    sum=$(awk -v u="$uss" -v k="$kernel" 'BEGIN { printf "%.1f", u + k }')
+    USS=$(ratio_of "memory per client at 100, ch05, USS KiB")
+    KERNEL=$(ratio_of "memory per client at 100, ch05, kernel KiB")
+    RSS=$(ratio_of "memory per client at 100, ch05, RSS KiB")
+    sum=$(awk -v u="$USS" -v k="$KERNEL" 'BEGIN { printf "%.1f", u + k }')
     unrecorded_figures "$text" "$sum"
-    ((${#UNRECORDED[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${UNRECORDED[*]}"
     # And each says what RESULTS.md says of it.
     for fragment in \
         "ch01 served $(ratio_of "conns/s, short, ch01 / ch05") times as many connections a second as ch05" \
@@ -590,23 +599,28 @@ unrecorded_figures() {
         "$(crossover 0.2 4) times at 0.2 ms, $(crossover 1 4) times at 1 ms, $(crossover 5 4) times at 5 ms, $(crossover 50 4) times at 50 ms" \
         "only the kernel's sockets ($(ratio_of "memory per client at 100, ch01, kernel KiB") KiB" \
         "ch05 has $(memory_figure ch05 100 3) processes" \
-        "an RSS of $rss KiB: $(memory_figure ch05 100 4) KiB for the whole server" \
-        "(USS) were $uss KiB" \
+        "an RSS of $RSS KiB: $(memory_figure ch05 100 4) KiB for the whole server" \
+        "(USS) were $USS KiB" \
         "PSS grew by $(ratio_of "memory per client at 100, ch05, PSS growth KiB") KiB per client" \
-        "$(ratio_of "memory per client at 100, ch05, page tables KiB") KiB of page tables, and $kernel KiB per client in all" \
-        "($sum KiB here: $uss KiB of its own pages, $kernel KiB in the kernel)" \
+        "$(ratio_of "memory per client at 100, ch05, page tables KiB") KiB of page tables, and $KERNEL KiB per client in all" \
+        "($sum KiB here: $USS KiB of its own pages, $KERNEL KiB in the kernel)" \
         "against $(ratio_of "memory per client at 100, ch01, kernel KiB") KiB for an iterative server" \
-        "that is a third of the $rss KiB \`ps\` suggests" \
+        "that is a third of the $RSS KiB \`ps\` suggests" \
         "a larger RSS ($(ratio_of "memory per client at 100, minimal, RSS KiB") KiB" \
         "($(ratio_of "memory per client at 100, minimal, USS KiB") KiB USS, $(ratio_of "memory per client at 100, minimal, page tables KiB") KiB of page tables)" \
         "$(mappings ch05-dyn) mappings for ch05 as \`g++\` links it, $(mappings ch05-libc) with only libc shared, $(mappings ch05) as a static PIE" \
         "($(ratio_of "conns/s, slow, ch05 / minimal") times the connections, $(ratio_of "cpu per conn, slow, ch05 / minimal") times the CPU)"; do
-        [[ $text == *"$fragment"* ]] || missing+=("$fragment")
+        [[ $text == *"$fragment"* ]] || MISSING+=("$fragment")
     done
-    ((${#missing[@]} == 0)) || fail "$(printf 'not in bench/README.md as RESULTS.md has it: %s\n' "${missing[@]}")"
+}
+
+@test "every figure in the prose of bench/README.md is one of bench/RESULTS.md, and says what RESULTS.md says" {
+    bench_prose
+    ((${#UNRECORDED[@]} == 0)) || fail "figures bench/RESULTS.md does not have: ${UNRECORDED[*]}"
+    ((${#MISSING[@]} == 0)) || fail "$(printf 'not in bench/README.md as RESULTS.md has it: %s\n' "${MISSING[@]}")"
     # The words that go with the figures.
-    awk -v s="$uss" -v k="$kernel" -v r="$rss" 'BEGIN { x = (s + k) / r; exit !(x > 0.3 && x < 0.37) }' ||
-        fail "bench/README.md says a child costs a third of what ps suggests: RESULTS.md has ($uss + $kernel) / $rss"
+    awk -v s="$USS" -v k="$KERNEL" -v r="$RSS" 'BEGIN { x = (s + k) / r; exit !(x > 0.3 && x < 0.37) }' ||
+        fail "bench/README.md says a child costs a third of what ps suggests: RESULTS.md has ($USS + $KERNEL) / $RSS"
     [ "$(ratio_of "conns/s, slow, ch05 / minimal")" = 1.00 ] ||
         fail "bench/README.md says ch05 serves as many connections as the minimal server under the slow load"
     awk -v c="$(ratio_of "cpu per conn, slow, ch05 / minimal")" -v d="$(ratio_of "cpu per conn, short, ch05 / minimal")" \
