@@ -22,9 +22,7 @@ claim_reaps_burst() {
     # Once it has taken the signal and waits again, whatever it reaped is
     # reaped; wait for the children to go, or for the server to settle.
     wait_until 2 zombies_gone_or_settled || return 2
-    # A zombie that stays, not one seen on its way: a server that forks a
-    # child for no client (ch04-eintr-forks) has one now and then.
-    poll 0.5 count_is 0 zombies "$SERVER_PID" && return 0
+    no_zombie_stays && return 0
     observe "6 children exited during one stop: %s left <defunct> after SIGCONT" "一次暂停期间有 6 个子进程退出：SIGCONT 之后还剩 %s 个 <defunct>" "$(zombies "$SERVER_PID")"
     return 1
 }
