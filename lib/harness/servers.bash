@@ -10,8 +10,9 @@
 # harness picks (free_port), so that a server that listens on another port
 # is seen to. It waits for the server's "[PID] listening on ADDRESS:PORT"
 # line, or, for a server whose output is buffered, worded otherwise or sent
-# elsewhere, until it listens (ss). Sets SERVER_PID, PORT, REAPER, LOG (its
-# stdout) and ERR (its stderr). Settings, for the next start only:
+# elsewhere (or with FOREIGN_SERVER set), until it listens. Sets SERVER_PID,
+# PORT, REAPER, LOG (its stdout) and ERR (its stderr). Settings, for the
+# next start only:
 #   SERVER_FD_LIMIT=N          the server runs under "ulimit -n N"
 #   SERVER_PREFIX=(strace ...) under that command
 #   SERVER_OUT=FILE            its output is appended to FILE (/dev/null...)
@@ -49,6 +50,8 @@ start_server() {
     # Its first line can be read only in a file of its own, empty so far.
     [ -f "$LOG" ] && [ ! -s "$LOG" ] || fresh=
     [ "${SERVER_STDIO:-}" != closed ] || fresh=
+    # A server of another make prints no such line: no second to wait for one.
+    [ -z "${FOREIGN_SERVER:-}" ] || fresh=
     (
         close_inherited_fds
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
@@ -70,7 +73,7 @@ start_server() {
             SERVER_PID=${BASH_REMATCH[1]} PORT=${BASH_REMATCH[2]} said=1
         fi
     else
-        wait_until "$seconds" server_started "$REAPER" || return 1
+        wait_until "$seconds" server_started "$REAPER" "$port" || return 1
     fi
     if [ -z "$said" ]; then
         gone "$REAPER" && SERVER_FAILURE=exited && return 1
@@ -105,8 +108,13 @@ server_said_so() {
     gone "$1"
 }
 
-# server_started REAPER: the server listens, or has exited.
+# server_started REAPER [PORT]: the server listens (on PORT, seen in
+# /proc/net/tcp without a process, or on any port), or has exited.
 server_started() {
+    if [ "${2:-0}" != 0 ]; then
+        COUNT_QUIET=1 sockets listening "$2"
+        [ "$COUNT" -gt 0 ] && return 0
+    fi
     gone "$1" || listener_of "$1" >/dev/null
 }
 
