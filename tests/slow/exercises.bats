@@ -87,3 +87,25 @@ failed_claims() {
     refute_line --partial '      hint: '
     assert_line '0 of 1 claims hold'
 }
+
+@test "make check-ch04 passes the chapter's own fix, and fails one that reaps once per signal on the burst claim" {
+    local claims="reports-exit reaps-burst"
+    solution ch04
+    run_check ch04 "$claims"
+    assert_success
+    assert_line '2 of 2 claims hold'
+    solution ch04 "$REPO/$(scripts/variant path ch04-reap-once)"
+    run_check ch04 "$claims"
+    assert_failure
+    assert_line --regexp '^  does not hold +reaps 6 children that exit during one stop'
+    assert_line '1 of 2 claims hold'
+}
+
+@test "make check-ch05 fails a solution whose child keeps the listening socket on the restart claim" {
+    solution ch05 "$REPO/$(scripts/variant path ch05-child-keeps-listener)"
+    run_check ch05 "restart-after-kill"
+    assert_failure
+    assert_line --regexp '^  does not hold +can be killed and started again on its port at once'
+    assert_line --regexp '^      observed: restarted at once on port [0-9]+: server: bind 127.0.0.1:[0-9]+: Address already in use$'
+    assert_line '0 of 1 claims hold'
+}
