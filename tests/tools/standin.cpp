@@ -42,6 +42,9 @@ void on_sigchld(int /*signal*/) {
     errno = saved;
 }
 
+// Its own loop, as bench/loadgen.cpp has: a server of another make shares
+// no code with the chapters (common/'s write loops), as the books' own
+// servers do not.
 bool write_all(int fd, const char* data, size_t size) {
     while (size > 0) {
         const ssize_t n = write(fd, data, size);
