@@ -33,10 +33,11 @@ wait_until() {
 
 # nap SECONDS: a short pause between two polls, done by the shell itself
 # (read -t on a pipe nobody writes to): no process to start, unlike sleep.
+# The pipe is NAP_FIFO, made once for a whole run of tests/run, or one of
+# the caller's own.
 nap() {
     if [ -z "${NAP_FD:-}" ]; then
-        local fifo
-        fifo=$HARNESS_TMP/nap
+        local fifo=${NAP_FIFO:-$HARNESS_TMP/nap}
         [ -p "$fifo" ] || mkfifo "$fifo" 2>/dev/null || true
         exec {NAP_FD}<>"$fifo"
     fi
