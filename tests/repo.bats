@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The repository's own rules: one definition of each shell function, one
-# list of chapters.
+# The repository's own rules: one definition of each shell function, shell
+# helper files of at most 200 lines, one list of chapters.
 
 load helpers
 
@@ -24,6 +24,26 @@ shell_files() {
     twice=$(shell_files | xargs grep -HoE '^[A-Za-z_][A-Za-z_0-9]*\(\) \{' | grep -vE ':(usage|setup|teardown|setup_file|teardown_file)\(\) \{$' |
         sed 's/() {$//' | awk -F: '{ files[$2] = files[$2] " " $1; n[$2]++ } END { for (f in n) if (n[f] > 1) print f ":" files[f] }')
     [ -z "$twice" ] || fail "defined more than once: $twice"
+}
+
+# long_helpers: each sourced shell file (a helper, not a program) over 200
+# lines, with its count, in LONG.
+long_helpers() {
+    local file line n
+    LONG=
+    for file in "$REPO"/lib/*.bash "$REPO"/lib/harness/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash \
+        "$REPO"/tests/claims/*.bash "$REPO"/bench/*.bash; do
+        n=0
+        while IFS= read -r line || [ -n "$line" ]; do
+            n=$((n + 1))
+        done <"$file"
+        ((n <= 200)) || LONG+=" ${file#"$REPO"/} ($n)"
+    done
+}
+
+@test "no shell helper file is over 200 lines" {
+    long_helpers
+    [ -z "$LONG" ] || fail "over 200 lines:$LONG"
 }
 
 @test "the chapter folders are named in chapters.txt and nowhere else but prose (Markdown, patch headers, the exercise tasks)" {
