@@ -4,7 +4,7 @@
 # Sourced by tests/helpers.bash, scripts/demo, tests/doctest, bench/run and
 # maint/fresh-debian; it defines functions and variables only, in seven files
 # by topic:
-#   lib/harness/wait.bash      poll, wait_until, nap: bounded waiting
+#   lib/harness/wait.bash      poll, wait_until, nap: bounded waiting; counters
 #   lib/harness/proc.bash      a process's state, children, descriptors
 #   lib/harness/sockets.bash   sockets in a state, a process's port
 #   lib/harness/servers.bash   start_server, stop_server, start_background

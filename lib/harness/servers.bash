@@ -5,10 +5,10 @@
 # until it listens. SERVER is a chapter (ch04, meaning "$REPO/ch04/server
 # PORT 127.0.0.1"), a path (run as "PATH PORT 127.0.0.1"), or a command
 # line in which {port} and {address} stand for PORT and 127.0.0.1 (socat
-# TCP-LISTEN:{port},fork ...). PORT is 0 by default: the kernel picks; with
+# TCP-LISTEN:{port},fork ...). In "COMMAND | SERVER ARGS", what sh prints
+# for COMMAND (echo {port}) is SERVER's standard input, not /dev/null. PORT is 0 by default: the kernel picks; with
 # FOREIGN_SERVER set (a program not of this repository), a free port the
-# harness picks (free_port), so that a server that listens on another port
-# is seen to. It waits for the server's "[PID] listening on ADDRESS:PORT"
+# harness picks (free_port), so that one listening elsewhere is seen to. It waits for the server's "[PID] listening on ADDRESS:PORT"
 # line, or, for a server whose output is buffered, worded otherwise or sent
 # elsewhere (or with FOREIGN_SERVER set), until it listens. Sets SERVER_PID,
 # PORT, REAPER, LOG (its stdout) and ERR (its stderr). Settings, for the
@@ -18,6 +18,7 @@
 #   SERVER_OUT=FILE            its output is appended to FILE (/dev/null...)
 #   SERVER_ERR=FILE            its stderr too (the same FILE: one terminal)
 #   SERVER_STDIO=closed        it starts with descriptors 0, 1 and 2 closed
+#                              (0 open if COMMAND | gives its input)
 #   REAPER_OPTIONS=(...)       the subreaper's options (--usage FILE), or
 #                              (none): no subreaper, the server the
 #                              caller's child, as in a reader's shell
@@ -28,12 +29,14 @@
 # SERVER_FAILURE then says which, as data: "exited", "silent PORT SECONDS"
 # or "elsewhere PORT ITS-PORT".
 start_server() {
-    local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1 seconds=${SERVER_START_SECONDS:-5}
+    local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1 seconds=${SERVER_START_SECONDS:-5} input=
+    local stdin=/dev/null
     SERVER_FAILURE=
     if [ "$port" = 0 ] && [ -n "${FOREIGN_SERVER:-}" ]; then
         free_port && port=$FREE_PORT
     fi
     case $1 in
+    *'|'*) input=${1%%|*} && read -r -a command <<<"${1#*|}" ;;
     *' '*) read -r -a command <<<"$1" ;;
     */*) command=("$1" "{port}" "{address}") ;;
     *) command=("$REPO/$1/server" "{port}" "{address}") ;;
@@ -43,6 +46,11 @@ start_server() {
         command[n]=${word//\{address\}/127.0.0.1}
     done
     n=${#REAPERS[@]}
+    if [ -n "$input" ]; then
+        stdin=$HARNESS_TMP/server$n.in
+        input=${input//\{port\}/$port}
+        sh -c "${input//\{address\}/127.0.0.1}" >"$stdin" || { SERVER_FAILURE=exited && return 1; }
+    fi
     LOG=${SERVER_OUT:-$HARNESS_TMP/server$n.out}
     ERR=${SERVER_ERR:-$HARNESS_TMP/server$n.err}
     [ -n "${SERVER_OUT:-}" ] || : >"$LOG"
@@ -55,10 +63,11 @@ start_server() {
     (
         close_inherited_fds
         [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
-        [ "${SERVER_STDIO:-}" != closed ] || exec <&- >&- 2>&-
+        [ "${SERVER_STDIO:-}" != closed ] || exec >&- 2>&-
+        [ "${SERVER_STDIO:-}" != closed ] || [ "$stdin" != /dev/null ] || exec <&-
         [ "${REAPER_OPTIONS[*]}" != none ] || exec "${SERVER_PREFIX[@]}" "${command[@]}"
         exec "$SUBREAPER" "${REAPER_OPTIONS[@]}" "${SERVER_PREFIX[@]}" "${command[@]}"
-    ) >>"$LOG" 2>>"$ERR" </dev/null 3>&- 4>&- &
+    ) >>"$LOG" 2>>"$ERR" <"$stdin" 3>&- 4>&- &
     REAPER=$!
     REAPERS+=("$REAPER")
     SERVER_OUT='' SERVER_ERR='' SERVER_STDIO='' REAPER_OPTIONS=()
@@ -161,28 +170,6 @@ start_background() {
     ) >"$dir/$name.out" 2>"$dir/$name.err" </dev/null 3>&- 4>&- &
     BACKGROUND_PID=$!
     REAPERS+=("$BACKGROUND_PID")
-}
-
-# log_count TEXT: how many lines of the server's log contain TEXT; a counter.
-log_count() {
-    local line n=0
-    while IFS= read -r line; do
-        [[ $line == *"$1"* ]] && n=$((n + 1))
-    done <"$LOG"
-    counted "$n"
-}
-
-# client_count WHAT: how many lines of the server's log say "client
-# 127.0.0.1:PORT WHAT" (WHAT: connected, disconnected): those about the
-# harness's clients, which all connect from 127.0.0.1, and not those of a
-# child forked for no client (a server that takes a failed accept() for a
-# client logs its address as 0.0.0.0:0); a counter.
-client_count() {
-    local line n=0
-    while IFS= read -r line; do
-        [[ $line =~ \ client\ 127\.0\.0\.1:[0-9]+\ $1$ ]] && n=$((n + 1))
-    done <"$LOG"
-    counted "$n"
 }
 
 # close_inherited_fds: in a subshell about to exec a program, closes every

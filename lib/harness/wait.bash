@@ -84,6 +84,28 @@ more_than() {
     [ -n "$COUNT" ] && [ "$COUNT" -gt "$limit" ]
 }
 
+# log_count TEXT: how many lines of the server's log contain TEXT; a counter.
+log_count() {
+    local line n=0
+    while IFS= read -r line; do
+        [[ $line == *"$1"* ]] && n=$((n + 1))
+    done <"$LOG"
+    counted "$n"
+}
+
+# client_count WHAT: how many lines of the server's log say "client
+# 127.0.0.1:PORT WHAT" (WHAT: connected, disconnected): those about the
+# harness's clients, which all connect from 127.0.0.1, and not those of a
+# child forked for no client (a server that takes a failed accept() for a
+# client logs its address as 0.0.0.0:0); a counter.
+client_count() {
+    local line n=0
+    while IFS= read -r line; do
+        [[ $line =~ \ client\ 127\.0\.0\.1:[0-9]+\ $1$ ]] && n=$((n + 1))
+    done <"$LOG"
+    counted "$n"
+}
+
 # file_has FILE TEXT: FILE holds TEXT (a fixed string), read by the shell
 # itself: a grep would be a process on every poll.
 file_has() {

@@ -2,7 +2,8 @@
 # make check-chNN SERVER=... on the stand-ins of tests/tools/standin.cpp:
 # each claim ends with a verdict within its time limit, whatever the server
 # does (echoes line by line, never echoes, answers "ok", reads its port from
-# standard input), and the report speaks Chinese too. (tests/foreign.bats,
+# standard input, unless the command line gives it there), and the report
+# speaks Chinese too. (tests/foreign.bats,
 # in make test, has the n/a claim.)
 
 load ../helpers
@@ -31,6 +32,14 @@ load ../lib/foreign
     assert_line --index 1 --regexp '^      observed: it never listened on the port it was given \([0-9]+\), but on [0-9]+$'
     assert_line --index 2 '  could not run  echoes a second client while the first stays connected'
     assert_line --index 4 '0 of 2 claims hold'
+}
+
+@test "a server that reads its port from standard input is graded when the command line gives it: SERVER='echo {port} | PROGRAM'" {
+    grade_with ch02 "echo concurrent" "echo {port} | $STANDIN stdin"
+    assert_failure
+    assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
+    assert_line '  holds          echoes a second client while the first stays connected'
+    assert_line '1 of 2 claims hold'
 }
 
 @test "LANG=zh_CN.UTF-8: n/a and the count say so in Chinese" {
