@@ -8,7 +8,7 @@ load helpers
 load lib/audit
 load lib/foreign
 
-@test "a server that echoes line by line, restarts accept() (SA_RESTART) and logs nothing: the EINTR claim does not hold, the log's is n/a" {
+@test "a server that echoes line by line, restarts accept() (SA_RESTART) and logs nothing: the EINTR claim does not hold, the log's is n/a, and the report ends with the command that draws the first failed claim" {
     grade_with ch04 "concurrent reports-exit accept-interrupted eintr-no-error" "$STANDIN line {port}"
     assert_failure
     assert_line --index 0 '  holds          echoes a second client while the first stays connected'
@@ -18,6 +18,7 @@ load lib/foreign
     assert_line --index 4 '      observed: a SIGCHLD handler ran, and the kernel restarted accept() after it (SA_RESTART)'
     assert_line --index 7 '  holds          takes an interrupted accept() as no error: stderr empty, next client served'
     assert_line --index 8 '2 of 3 claims hold, 1 n/a'
-    assert_equal "${#lines[@]}" 10 # and make's error line
+    assert_line --index 9 "To draw the run of accept-interrupted on your server: make trace-ch04 SERVER='$STANDIN line {port}' CLAIM=accept-interrupted"
+    assert_equal "${#lines[@]}" 11 # and make's error line
     assert_nothing_left
 }

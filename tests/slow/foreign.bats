@@ -34,12 +34,22 @@ load ../lib/foreign
     assert_line --index 4 '0 of 2 claims hold'
 }
 
-@test "a server that reads its port from standard input is graded when the command line gives it: SERVER='echo {port} | PROGRAM'" {
-    grade_with ch02 "echo concurrent" "echo {port} | $STANDIN stdin"
+@test "a server that reads its port from standard input is graded, and drawn, when the command line gives it: SERVER='echo {port} | PROGRAM'" {
+    # A path from the top of the repository, as a reader gives one.
+    grade_with ch02 "echo concurrent" "echo {port} | ${STANDIN#"$REPO"/} stdin"
     assert_failure
     assert_line --index 0 '  does not hold  echoes every byte back: 256 KiB of random bytes, and numbered messages'
     assert_line '  holds          echoes a second client while the first stays connected'
     assert_line '1 of 2 claims hold'
+    assert_line "To draw the run of echo on your server: make trace-ch02 SERVER='echo {port} | build/tests/standin stdin' CLAIM=echo"
+    make_run trace-ch02 SERVER='echo {port} | build/tests/standin stdin'
+    assert_success
+    assert_line --index 0 'ch02: echo {port} | build/tests/standin stdin'
+    assert_line --regexp '^ +[0-9.]+ +\* +\+ .* P fork\(\) = [0-9]+: child 1$'
+    # The program after the | is looked for at once, as a lone one is.
+    grade_with ch02 echo "echo {port} | build/tests/no-such-server"
+    assert_failure
+    assert_line --partial 'needs an executable program (or a command line that runs one)'
 }
 
 @test "LANG=zh_CN.UTF-8: n/a and the count say so in Chinese" {
