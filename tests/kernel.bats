@@ -40,10 +40,11 @@ clone_number() {
 @test "a child starts with no pending signal: ch06's SIGTERM pending at fork() stays with the parent, the child echoes" {
     local clone child
     clone=$(clone_number) || skip "clone's number on $(uname -m) is not known here"
-    # fork() held 1 s before the call (a SIGTERM is sent then) and 2.5 s after
-    # it (the two processes are read then); the child is not traced.
+    # fork() held half a second before the call (a SIGTERM is sent then) and
+    # 1.5 s after it (the two processes are read then), times TIME_SCALE;
+    # the child is not traced.
     trace_server strace -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=clone \
-        -e inject=clone:delay_enter=1000000:delay_exit=2500000
+        -e inject=clone:delay_enter=$((500000 * ${TIME_SCALE:-1})):delay_exit=$((1500000 * ${TIME_SCALE:-1}))
     serve ch06
     open_client a
     feed a $'before the fork\n'
@@ -72,7 +73,7 @@ clone_number() {
 @test "fork() is not interrupted: a SIGCHLD caught during it (no SA_RESTART) makes the kernel restart it, and ch04 gets its child" {
     local clone trace=$BATS_TEST_TMPDIR/trace
     clone=$(clone_number) || skip "clone's number on $(uname -m) is not known here"
-    trace_server strace -qq -o "$trace" -e trace=clone,accept -e inject=clone:delay_enter=1000000 -e signal=SIGCHLD
+    trace_server strace -qq -o "$trace" -e trace=clone,accept -e inject=clone:delay_enter=$((500000 * ${TIME_SCALE:-1})) -e signal=SIGCHLD
     serve ch04
     open_client a
     feed a $'hello\n'
