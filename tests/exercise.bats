@@ -2,7 +2,8 @@
 # Exercise mode: make exercise-chNN gives the reader the chapter before's
 # server to fix; make check-chNN grades it by the chapter's claims, by
 # behaviour alone. (tests/slow/exercises.bats runs every chapter in full,
-# and checks the report of a solution that passes and of wrong ones.)
+# checks the report of a solution that passes and of wrong ones, and the
+# Chinese one.)
 
 load helpers
 load lib/audit
@@ -32,15 +33,4 @@ load lib/exercises
     assert_line "      read: $(chapter_dir ch04)/README.md, \"3. The fix\""
     assert_line '1 of 2 claims hold'
     assert_nothing_left
-}
-
-@test "with LANG=zh_CN.UTF-8, make exercise-ch04 and make check-ch04 speak Chinese, what was observed included" {
-    LANG=zh_CN.UTF-8 make_run exercise-ch04
-    assert_output --partial '自己回收每个子进程'
-    LANG=zh_CN.UTF-8 run_check ch04 "reports-exit"
-    assert_failure
-    assert_line --regexp '^  不成立 +记录每个子进程如何结束'
-    assert_line --regexp "^      观察到：子进程 [0-9]+ 被 SIGKILL 杀死：没有 'reaped child [0-9]+: killed by signal 9' 这一行$"
-    assert_line "      阅读：$(chapter_dir ch04)/README.zh-CN.md，“3. 修改”"
-    assert_line '1 条论断中 0 条成立'
 }

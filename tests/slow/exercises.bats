@@ -3,7 +3,8 @@
 # starting file on exactly the claims the chapter's fix makes hold, passes
 # the chapter's own server.cpp and the solutions written differently
 # (tests/exercises/*.patch that fail no claim), and fails each wrong one on
-# the claims its header names (tests/exercises/ and the chapters' variants).
+# the claims its header names (tests/exercises/ and the chapters' variants);
+# with LANG=zh_CN.UTF-8, the task and the report are in Chinese.
 
 load ../helpers
 load ../lib/audit
@@ -108,4 +109,15 @@ failed_claims() {
     assert_line --regexp '^  does not hold +can be killed and started again on its port at once'
     assert_line --regexp '^      observed: restarted at once on port [0-9]+: server: bind 127.0.0.1:[0-9]+: Address already in use$'
     assert_line '0 of 1 claims hold'
+}
+
+@test "with LANG=zh_CN.UTF-8, make exercise-ch04 and make check-ch04 speak Chinese, what was observed included" {
+    LANG=zh_CN.UTF-8 make_run exercise-ch04
+    assert_output --partial '自己回收每个子进程'
+    LANG=zh_CN.UTF-8 run_check ch04 "reports-exit"
+    assert_failure
+    assert_line --regexp '^  不成立 +记录每个子进程如何结束'
+    assert_line --regexp "^      观察到：子进程 [0-9]+ 被 SIGKILL 杀死：没有 'reaped child [0-9]+: killed by signal 9' 这一行$"
+    assert_line "      阅读：$(chapter_dir ch04)/README.zh-CN.md，“3. 修改”"
+    assert_line '1 条论断中 0 条成立'
 }
