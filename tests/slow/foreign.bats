@@ -77,3 +77,12 @@ load ../lib/foreign
     assert_line --index 1 '  holds          takes a failed wait'"'"'s EINTR for what it is when a second SIGCHLD is handled before errno is read (held there by gdb)'
     assert_line --index 2 '2 of 2 claims hold'
 }
+
+@test "tests/run --server with a server built here reads its log: ch05's against ch06's column fails the four stop claims, none n/a" {
+    run_program -1 "$REPO/tests/run" --server ch05/server ch06
+    assert_line --regexp '^# stops-on-term does not hold: a second after SIGTERM, still running: '
+    assert_line '# stops-on-ctrl-c does not hold: exit status 130 (killed by signal 2)'
+    assert_line '# stops-idle does not hold: exit status 143 (killed by signal 15)'
+    assert_line --regexp '^# stops-with-stopped-child does not hold: a second after SIGTERM, still running: '
+    refute_output --partial 'n/a'
+}
