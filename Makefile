@@ -241,8 +241,8 @@ demo-ch06: ch05
 # make trace-chNN: scripts/trace, the chapter's experiment drawn as process
 # lanes from strace; EXERCISE=1 traces exercises/chNN/server instead (built
 # as make check-chNN builds it), SERVER='PROGRAM ARGS...' a program of
-# another make (as make check-chNN SERVER=...), CLAIM=NAME runs that claim's experiment,
-# MERMAID=1 prints a Mermaid sequenceDiagram.
+# another make (as make check-chNN SERVER=...); CLAIM=NAME runs that
+# claim's experiment, MERMAID=1 prints a Mermaid sequenceDiagram.
 TRACES := $(addprefix trace-,$(CHAPTERS))
 .PHONY: $(TRACES)
 $(TRACES): trace-%: % $(TOOLS) $(if $(EXERCISE),$(EXERCISES)/%/server) $(if $(CLAIM),$(TEST_TOOLS)) | setup

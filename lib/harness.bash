@@ -5,9 +5,11 @@
 # maint/fresh-debian; it defines functions and variables only, in seven files
 # by topic:
 #   lib/harness/wait.bash      poll, wait_until, nap: bounded waiting; counters
-#   lib/harness/proc.bash      a process's state, children, descriptors
+#   lib/harness/proc.bash      a process's state, children, descriptors;
+#                              close_inherited_fds
 #   lib/harness/sockets.bash   sockets in a state, a process's port
-#   lib/harness/servers.bash   start_server, stop_server, start_background
+#   lib/harness/servers.bash   start_server, stop_server, start_background,
+#                              server_command
 #   lib/harness/clients.bash   open_client, feed, end_feed, client_got
 #   lib/harness/cleanup.bash   harness_cleanup: stop all that was started
 #   lib/harness/leftovers.bash what a run left behind: the one finder

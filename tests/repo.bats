@@ -26,19 +26,19 @@ shell_files() {
     [ -z "$twice" ] || fail "defined more than once: $twice"
 }
 
-# long_helpers: each sourced shell file (a helper, not a program) over 200
-# lines, with its count, in LONG.
+# long_helpers: each sourced shell file (*.bash of shell_files: a helper,
+# not a program) over 200 lines, with its count, in LONG.
 long_helpers() {
     local file line n
     LONG=
-    for file in "$REPO"/lib/*.bash "$REPO"/lib/harness/*.bash "$REPO"/tests/*.bash "$REPO"/tests/lib/*.bash \
-        "$REPO"/tests/claims/*.bash "$REPO"/bench/*.bash; do
+    while IFS= read -r file; do
+        [[ $file == *.bash ]] || continue
         n=0
         while IFS= read -r line || [ -n "$line" ]; do
             n=$((n + 1))
         done <"$file"
         ((n <= 200)) || LONG+=" ${file#"$REPO"/} ($n)"
-    done
+    done < <(shell_files)
 }
 
 @test "no shell helper file is over 200 lines" {

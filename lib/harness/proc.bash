@@ -145,3 +145,16 @@ fd_count() {
     local fds=("/proc/$1/fd/"*)
     counted "${#fds[@]}"
 }
+
+# close_inherited_fds: in a subshell about to exec a program, closes every
+# descriptor but 0, 1 and 2 (Bats' own, the pipes that feed other clients),
+# so the program starts with exactly the three standard ones: a client
+# holding another client's input open would keep that input from ending.
+close_inherited_fds() {
+    local path fd
+    for path in /proc/$BASHPID/fd/*; do
+        fd=${path##*/}
+        ((fd > 2)) && eval "exec $fd>&-"
+    done
+    return 0
+}

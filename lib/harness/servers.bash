@@ -5,10 +5,11 @@
 # until it listens. SERVER is a chapter (ch04, meaning "$REPO/ch04/server
 # PORT 127.0.0.1"), a path (run as "PATH PORT 127.0.0.1"), or a command
 # line in which {port} and {address} stand for PORT and 127.0.0.1 (socat
-# TCP-LISTEN:{port},fork ...). In "COMMAND | SERVER ARGS", what sh prints
-# for COMMAND (echo {port}) is SERVER's standard input, not /dev/null. PORT is 0 by default: the kernel picks; with
-# FOREIGN_SERVER set (a program not of this repository), a free port the
-# harness picks (free_port), so that one listening elsewhere is seen to. It waits for the server's "[PID] listening on ADDRESS:PORT"
+# TCP-LISTEN:{port},fork ...); in "COMMAND | SERVER ARGS", what sh prints
+# for COMMAND (echo {port}) is SERVER's input. PORT is 0 by default: the
+# kernel picks; with FOREIGN_SERVER set (a program not of this repository),
+# a free port the harness picks (free_port), so that one listening elsewhere
+# is seen to. It waits for the server's "[PID] listening on ADDRESS:PORT"
 # line, or, for a server whose output is buffered, worded otherwise or sent
 # elsewhere (or with FOREIGN_SERVER set), until it listens. Sets SERVER_PID,
 # PORT, REAPER, LOG (its stdout) and ERR (its stderr). Settings, for the
@@ -172,15 +173,21 @@ start_background() {
     REAPERS+=("$BACKGROUND_PID")
 }
 
-# close_inherited_fds: in a subshell about to exec a program, closes every
-# descriptor but 0, 1 and 2 (Bats' own, the pipes that feed other clients),
-# so the program starts with exactly the three standard ones: a client
-# holding another client's input open would keep that input from ending.
-close_inherited_fds() {
-    local path fd
-    for path in /proc/$BASHPID/fd/*; do
-        fd=${path##*/}
-        ((fd > 2)) && eval "exec $fd>&-"
-    done
-    return 0
+# server_command SERVER: sets SERVER_COMMAND to SERVER as start_server takes
+# it, the program it runs (after the | of "COMMAND | PROGRAM ARGS", if any)
+# named by its absolute path; fails if that names no executable program.
+server_command() {
+    local words=() program input=
+    [[ $1 != *'|'* ]] || input="${1%%|*}| "
+    read -r -a words <<<"${1#*|}"
+    [ ${#words[@]} -gt 0 ] || return 1
+    program=${words[0]}
+    if [[ $program == */* ]]; then
+        [ -f "$program" ] && [ -x "$program" ] || return 1
+        program=$(cd "${program%/*}" && pwd)/${program##*/}
+    else
+        program=$(type -P "$program") || return 1
+    fi
+    words[0]=$program
+    SERVER_COMMAND=$input${words[*]}
 }

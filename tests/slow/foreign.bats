@@ -3,8 +3,7 @@
 # each claim ends with a verdict within its time limit, whatever the server
 # does (echoes line by line, never echoes, answers "ok", reads its port from
 # standard input, unless the command line gives it there), and the report
-# speaks Chinese too. (tests/foreign.bats,
-# in make test, has the n/a claim.)
+# speaks Chinese too. (tests/foreign.bats, in make test, has the n/a claim.)
 
 load ../helpers
 load ../lib/audit
