@@ -94,8 +94,10 @@ rows() {
     local texts
     texts=$(sed -n '/P SIGTERM delivered/,$s/^ *[0-9.]* [ *|:zx+]*  \([P0-9]\) /\1 /p' <<<"$output" |
         sed 's/([0-9]*,/(N,/; s/= [0-9]*:/= N:/; s/zombie [0-9.]*/zombie N/' | tr '\n' '/')
-    [[ $texts == "P SIGTERM delivered/P pselect() = -1 EINTR/P close(3): the listening socket/P kill(N, SIGTERM): child 2/"* ]]
-    [[ $texts == *"2 killed by SIGTERM/"*"P waitpid() = N: child 2, a zombie N ms/P waitpid() = -1 ECHILD/P exited, status 0/" ]]
+    [[ $texts == "P SIGTERM delivered/P pselect() = -1 EINTR/P close(3): the listening socket/P kill(N, SIGTERM): child 2/"* ]] ||
+        fail "the rows from SIGTERM on: $texts"
+    [[ $texts == *"2 killed by SIGTERM/"*"P waitpid() = N: child 2, a zombie N ms/P waitpid() = -1 ECHILD/P exited, status 0/" ]] ||
+        fail "the rows from SIGTERM on: $texts"
     refute_output --partial '<defunct>'
 }
 
