@@ -25,13 +25,17 @@
 #                              caller's child, as in a reader's shell
 #   SERVER_START_SECONDS=N     how long it may take to listen (5 by
 #                              default; gdb takes seconds on a busy machine)
+# (start_server sets them back to their defaults, whatever it returns.)
 # Returns 1 if it exits instead of listening (ERR says why), does not
 # listen in time, or listens on another port than a PORT it was given;
 # SERVER_FAILURE then says which, as data: "exited", "silent PORT SECONDS"
 # or "elsewhere PORT ITS-PORT".
 start_server() {
-    local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1 seconds=${SERVER_START_SECONDS:-5} input=
-    local stdin=/dev/null
+    local port=${2:-0} line command=() word n=${#REAPERS[@]} fresh=1 input= stdin=/dev/null
+    local seconds=${SERVER_START_SECONDS:-5} fd_limit=${SERVER_FD_LIMIT:-} prefix=("${SERVER_PREFIX[@]}")
+    local out=${SERVER_OUT:-} err=${SERVER_ERR:-} stdio=${SERVER_STDIO:-} reaper_options=("${REAPER_OPTIONS[@]}")
+    unset SERVER_START_SECONDS SERVER_FD_LIMIT
+    SERVER_PREFIX=() SERVER_OUT='' SERVER_ERR='' SERVER_STDIO='' REAPER_OPTIONS=()
     SERVER_FAILURE=
     if [ "$port" = 0 ] && [ -n "${FOREIGN_SERVER:-}" ]; then
         free_port && port=$FREE_PORT
@@ -52,26 +56,25 @@ start_server() {
         input=${input//\{port\}/$port}
         sh -c "${input//\{address\}/127.0.0.1}" >"$stdin" || { SERVER_FAILURE=exited && return 1; }
     fi
-    LOG=${SERVER_OUT:-$HARNESS_TMP/server$n.out}
-    ERR=${SERVER_ERR:-$HARNESS_TMP/server$n.err}
-    [ -n "${SERVER_OUT:-}" ] || : >"$LOG"
-    [ -n "${SERVER_ERR:-}" ] || : >"$ERR"
+    LOG=${out:-$HARNESS_TMP/server$n.out}
+    ERR=${err:-$HARNESS_TMP/server$n.err}
+    [ -n "$out" ] || : >"$LOG"
+    [ -n "$err" ] || : >"$ERR"
     # Its first line can be read only in a file of its own, empty so far.
     [ -f "$LOG" ] && [ ! -s "$LOG" ] || fresh=
-    [ "${SERVER_STDIO:-}" != closed ] || fresh=
+    [ "$stdio" != closed ] || fresh=
     # A server of another make prints no such line: no second to wait for one.
     [ -z "${FOREIGN_SERVER:-}" ] || fresh=
     (
         close_inherited_fds
-        [ -n "${SERVER_FD_LIMIT:-}" ] && ulimit -n "$SERVER_FD_LIMIT"
-        [ "${SERVER_STDIO:-}" != closed ] || exec >&- 2>&-
-        [ "${SERVER_STDIO:-}" != closed ] || [ "$stdin" != /dev/null ] || exec <&-
-        [ "${REAPER_OPTIONS[*]}" != none ] || exec "${SERVER_PREFIX[@]}" "${command[@]}"
-        exec "$SUBREAPER" "${REAPER_OPTIONS[@]}" "${SERVER_PREFIX[@]}" "${command[@]}"
+        [ -n "$fd_limit" ] && ulimit -n "$fd_limit"
+        [ "$stdio" != closed ] || exec >&- 2>&-
+        [ "$stdio" != closed ] || [ "$stdin" != /dev/null ] || exec <&-
+        [ "${reaper_options[*]}" != none ] || exec "${prefix[@]}" "${command[@]}"
+        exec "$SUBREAPER" "${reaper_options[@]}" "${prefix[@]}" "${command[@]}"
     ) >>"$LOG" 2>>"$ERR" <"$stdin" 3>&- 4>&- &
     REAPER=$!
     REAPERS+=("$REAPER")
-    SERVER_OUT='' SERVER_ERR='' SERVER_STDIO='' REAPER_OPTIONS=()
     # The log first, for a second: asking ss in the loop costs processes.
     # A server that printed its line may have ended since: its line counts.
     SERVER_FAILURE="silent $port $seconds"

@@ -96,20 +96,15 @@ trace_server() {
     SERVER_PREFIX=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@")
 }
 
-# serve SERVER [PORT]: start_server, then SERVER_PREFIX and
-# SERVER_START_SECONDS back to their defaults. With TRACE_PREFIX set
-# (scripts/trace --claim), the first server a claim starts runs under it,
-# unless the claim traces the server itself.
+# serve SERVER [PORT]: start_server. With TRACE_PREFIX set (scripts/trace
+# --claim), the first server a claim starts runs under it, unless the claim
+# traces the server itself.
 serve() {
-    local status=0
     if [ -n "${TRACE_PREFIX+set}" ] && [ ${#SERVER_PREFIX[@]} -eq 0 ]; then
         SERVER_PREFIX=("${TRACE_PREFIX[@]}")
         unset TRACE_PREFIX
     fi
-    start_server "$@" || status=1
-    SERVER_PREFIX=()
-    unset SERVER_START_SECONDS
-    return "$status"
+    start_server "$@"
 }
 
 # observe_start_failure: observes why start_server failed (SERVER_FAILURE).
