@@ -144,13 +144,15 @@ child_exits_while_waiting() {
 }
 
 # claim_child_survives_signals SERVER: the process serving a client is sent
-# SIGCHLD while it waits to read, and again and again while it echoes
-# 16 MiB to a client whose receive window is 4 KiB, so that signals
-# interrupt its reads and its blocked writes: every byte still comes back
+# SIGCHLD while it waits to read; then a client whose receive window is 4
+# KiB (peer trickle) sends 16 MiB and, before each of its reads, signals the
+# serving process if it is blocked in a write, which stays blocked until
+# that read: every signal interrupts a write. Every byte still comes back
 # (read and write loops retry).
 claim_child_survives_signals() {
-    local serving out n=0 k
+    local serving out pidfile k
     out=$HARNESS_TMP/trickle.out
+    pidfile=$HARNESS_TMP/serving.pid
     serve "$1" || return 2
     open_client idle
     feed idle $'hello\n'
@@ -164,7 +166,8 @@ claim_child_survives_signals() {
     poll 2 client_got idle again ||
         { observe "interrupted while waiting to read, the serving process dropped its client" "等待读取时被打断，提供服务的进程丢下了它的客户端"; return 1; }
     end_feed idle
-    start_program "$out" "$PEER" trickle 16777216 127.0.0.1 "$PORT"
+    rm -f "$pidfile"
+    start_program "$out" "$PEER" trickle 16777216 127.0.0.1 "$PORT" "$pidfile"
     local peer=$PROGRAM_PID
     # Connected, not established: the peer may have sent all and shut down
     # its side (close-wait here) before the poll looks.
@@ -173,18 +176,25 @@ claim_child_survives_signals() {
     # The child that served idle exits now: not the one to signal.
     [ "$serving" = "$SERVER_PID" ] || wait_until 2 gone "$serving" || return 2
     serving=$(serving_process)
-    # Signals for as long as the echo lasts, 3 s at most (it takes well
-    # under one); then the client has its bytes, or waits for lost ones.
-    local until=$((${EPOCHREALTIME/./} + 3000000 * ${TIME_SCALE:-1}))
-    while ((n++ < 20000)) && alive "$peer" && ((${EPOCHREALTIME/./} < until)); do
-        kill -CHLD "$serving" 2>/dev/null || break
-        nap 0.0005
-    done
-    poll 2 gone "$peer" || { observe "after %s signals the client still waits for its echo: bytes were lost" "%s 个信号之后，客户端还在等它的回声：有字节丢了" "$n"; return 1; }
-    wait "$peer" || { observe "the client failed after %s signals: %s" "%s 个信号之后客户端失败了：%s" "$n" "$(tail -n 1 "$out")"; return 1; }
-    local k sent received count
-    read -r k sent received count <"$out"
-    [ "$sent" = "$received" ] && [ "$count" = 16777216 ] && return 0
-    observe "%s signals during 16 MiB: %s bytes came back$([ "$sent" = "$received" ] || echo ', not the same')" "16 MiB 期间 %s 个信号：收回 %s 字节$([ "$sent" = "$received" ] || echo '，内容不同')" "$n" "$count"
+    echo "$serving" >"$pidfile"
+    # The echo takes well under a second. A child that lost bytes exits at
+    # the peer's end of input, and its parent's copy of the connection
+    # keeps the peer waiting for them: lost once the child has been gone a
+    # second with the peer still there.
+    wait_until 10 echo_over "$peer" "$serving" || { observe "after 10 s the client still waits for its echo" "10 秒之后客户端还在等它的回声"; return 1; }
+    gone "$peer" || poll 1 gone "$peer" ||
+        { observe "the client still waits for its echo after the serving process has exited: bytes were lost" "提供服务的进程已经退出，客户端还在等它的回声：有字节丢了"; return 1; }
+    wait "$peer" || { observe "the client failed: %s" "客户端失败了：%s" "$(tail -n 1 "$out")"; return 1; }
+    local sent received count signals
+    read -r k sent received count signals <"$out"
+    [ "$sent" = "$received" ] && [ "$count" = 16777216 ] && [ "${signals:-0}" -gt 0 ] && return 0
+    [ "${signals:-0}" -gt 0 ] || { observe "none of its writes was ever blocked: no signal could be sent inside one" "它的写从没被阻塞过：没有哪个信号能落在写里"; return 2; }
+    observe "%s signals, each inside a blocked write, during 16 MiB: %s bytes came back$([ "$sent" = "$received" ] || echo ', not the same')" "16 MiB 期间 %s 个信号，每个都落在被阻塞的写里：收回 %s 字节$([ "$sent" = "$received" ] || echo '，内容不同')" "$signals" "$count"
     return 1
+}
+
+# echo_over PEER SERVING: the peer PEER has ended, or the process SERVING it
+# (a child: not the server itself) has.
+echo_over() {
+    gone "$1" || { [ "$2" != "$SERVER_PID" ] && gone "$2"; }
 }

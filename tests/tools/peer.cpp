@@ -20,10 +20,16 @@
 //          "K SENT RECEIVED COUNT", the
 //          FNV-1a hashes of the bytes sent and received and the count received.
 //          Exit status 1 if any connection failed or 30 s went by.
-//        peer trickle BYTES HOST PORT
+//        peer trickle BYTES HOST PORT PIDFILE
 //          flood with one connection whose receive buffer is 4 KiB: the
-//          server's writes fill it and block, again and again, so a signal
-//          sent to the serving process meanwhile interrupts a write.
+//          server's writes fill it and block, again and again. Once
+//          connected, it waits (5 s at most) for PIDFILE to hold the pid of
+//          the process serving it; then, before each of its reads, if that
+//          process is blocked in a send() or write() (/proc/PID/syscall), it
+//          sends it SIGCHLD there: nothing frees room for the write until
+//          this peer reads, so every signal lands inside a blocked write.
+//          Its line ends with the number of signals sent: "1 SENT RECEIVED
+//          COUNT SIGNALS".
 //        peer idle-reset HOST PORT
 //          Connects, sends "hello\n" and reads its echo, prints "echoed",
 //          waits 100 ms (the server is back in read()), and closes with a
@@ -42,6 +48,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +60,7 @@
 #include <poll.h>
 #include <string>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
 
@@ -66,7 +74,7 @@ namespace {
 [[noreturn]] void usage() {
     std::fputs(
         "usage: peer reset|vanish|idle-reset HOST PORT | peer flood N BYTES HOST PORT\n"
-        "       peer trickle BYTES HOST PORT | peer mangle | peer hangup\n",
+        "       peer trickle BYTES HOST PORT PIDFILE | peer mangle | peer hangup\n",
         stderr);
     std::exit(2);
 }
@@ -184,7 +192,39 @@ struct Stream {
     bool done = false;
 };
 
-int flood(long count, long bytes, const char* host, const char* port, int receive_buffer = 0) {
+// read_pid(PATH): the pid PATH holds on a line of its own, once it does (5 s
+// at most).
+pid_t read_pid(const char* path) {
+    for (int tries = 0; tries < 500; ++tries) {
+        if (FILE* file = std::fopen(path, "r")) {
+            long pid = 0;
+            char end = 0;
+            const bool whole = std::fscanf(file, "%ld%c", &pid, &end) == 2 && end == '\n' && pid > 0;
+            std::fclose(file);
+            if (whole)
+                return static_cast<pid_t>(pid);
+        }
+        pause_ms(10);
+    }
+    std::fprintf(stderr, "peer: no pid in %s after 5 s\n", path);
+    std::exit(1);
+}
+
+// blocked_sending(PID): process PID sleeps in send() or write().
+bool blocked_sending(pid_t pid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/syscall", static_cast<long>(pid));
+    FILE* file = std::fopen(path, "r");
+    if (file == nullptr)
+        return false;
+    long call = -1;
+    const bool read = std::fscanf(file, "%ld", &call) == 1;
+    std::fclose(file);
+    return read && (call == SYS_sendto || call == SYS_write);
+}
+
+int flood(long count, long bytes, const char* host, const char* port, int receive_buffer = 0,
+          const char* pidfile = nullptr) {
     std::vector<Stream> streams(static_cast<size_t>(count));
     // Every connection is open before any byte is sent: N clients at once.
     // They open first of all, so that a test sees them at once even where
@@ -205,6 +245,8 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
         }
     }
 
+    const pid_t serving = pidfile != nullptr ? read_pid(pidfile) : 0;
+    long signals = 0;
     const long deadline = static_cast<long>(time(nullptr)) + 30;
     std::vector<pollfd> polled(streams.size());
     std::vector<char> buffer(receive_buffer > 0 ? size_t{1024} : size_t{64} * 1024);
@@ -238,6 +280,8 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
                     fail("shutdown");
             }
             if ((polled[k].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+                if (serving > 0 && blocked_sending(serving) && kill(serving, SIGCHLD) == 0)
+                    ++signals;
                 const ssize_t got = recv(stream.fd, buffer.data(), buffer.size(), 0);
                 if (got < 0 && errno != EAGAIN)
                     fail("recv");
@@ -257,9 +301,12 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
     }
     for (size_t k = 0; k < streams.size(); ++k) {
         const Stream& stream = streams[k];
-        std::printf("%zu %016llx %016llx %zu\n", k + 1,
+        std::printf("%zu %016llx %016llx %zu", k + 1,
                     static_cast<unsigned long long>(fnv1a(fnv_start, stream.data.data(), stream.data.size())),
                     static_cast<unsigned long long>(stream.received_hash), stream.received);
+        if (pidfile != nullptr)
+            std::printf(" %ld", signals);
+        std::putchar('\n');
     }
     return 0;
 }
@@ -322,11 +369,11 @@ int main(int argc, char* argv[]) {
         return serve_one(false);
     if (argc == 4 && std::strcmp(argv[1], "idle-reset") == 0)
         return idle_reset(argv[2], argv[3]);
-    if (argc == 5 && std::strcmp(argv[1], "trickle") == 0) {
+    if (argc == 6 && std::strcmp(argv[1], "trickle") == 0) {
         const long bytes = std::atol(argv[2]);
         if (bytes < 0 || bytes > (64L << 20))
             usage();
-        return flood(1, bytes, argv[3], argv[4], 4096);
+        return flood(1, bytes, argv[3], argv[4], 4096, argv[5]);
     }
     usage();
 }
