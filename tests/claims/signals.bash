@@ -188,6 +188,7 @@ claim_child_survives_signals() {
     local sent received count signals
     read -r k sent received count signals <"$out"
     [ "$sent" = "$received" ] && [ "$count" = 16777216 ] && [ "${signals:-0}" -gt 0 ] && return 0
+    [ "${signals:-0}" != -1 ] || { observe "/proc/PID/syscall of the serving process could not be read: it takes the right to trace it" "读不了提供服务的进程的 /proc/PID/syscall：这需要跟踪它的权限"; return 2; }
     [ "${signals:-0}" -gt 0 ] || { observe "none of its writes was ever blocked: no signal could be sent inside one" "它的写从没被阻塞过：没有哪个信号能落在写里"; return 2; }
     observe "%s signals, each inside a blocked write, during 16 MiB: %s bytes came back$([ "$sent" = "$received" ] || echo ', not the same')" "16 MiB 期间 %s 个信号，每个都落在被阻塞的写里：收回 %s 字节$([ "$sent" = "$received" ] || echo '，内容不同')" "$signals" "$count"
     return 1

@@ -29,7 +29,8 @@
 //          sends it SIGCHLD there: nothing frees room for the write until
 //          this peer reads, so every signal lands inside a blocked write.
 //          Its line ends with the number of signals sent: "1 SENT RECEIVED
-//          COUNT SIGNALS".
+//          COUNT SIGNALS", SIGNALS -1 if /proc/PID/syscall could not be read
+//          (it needs the right to trace PID).
 //        peer idle-reset HOST PORT
 //          Connects, sends "hello\n" and reads its echo, prints "echoed",
 //          waits 100 ms (the server is back in read()), and closes with a
@@ -210,13 +211,16 @@ pid_t read_pid(const char* path) {
     std::exit(1);
 }
 
-// blocked_sending(PID): process PID sleeps in send() or write().
-bool blocked_sending(pid_t pid) {
+// blocked_sending(PID, READABLE): process PID sleeps in send() or write().
+// READABLE is cleared if /proc/PID/syscall cannot be opened.
+bool blocked_sending(pid_t pid, bool& readable) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%ld/syscall", static_cast<long>(pid));
     FILE* file = std::fopen(path, "r");
-    if (file == nullptr)
+    if (file == nullptr) {
+        readable = readable && errno == ENOENT;
         return false;
+    }
     long call = -1;
     const bool read = std::fscanf(file, "%ld", &call) == 1;
     std::fclose(file);
@@ -247,6 +251,7 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
 
     const pid_t serving = pidfile != nullptr ? read_pid(pidfile) : 0;
     long signals = 0;
+    bool readable = true;
     const long deadline = static_cast<long>(time(nullptr)) + 30;
     std::vector<pollfd> polled(streams.size());
     std::vector<char> buffer(receive_buffer > 0 ? size_t{1024} : size_t{64} * 1024);
@@ -280,7 +285,7 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
                     fail("shutdown");
             }
             if ((polled[k].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-                if (serving > 0 && blocked_sending(serving) && kill(serving, SIGCHLD) == 0)
+                if (serving > 0 && blocked_sending(serving, readable) && kill(serving, SIGCHLD) == 0)
                     ++signals;
                 const ssize_t got = recv(stream.fd, buffer.data(), buffer.size(), 0);
                 if (got < 0 && errno != EAGAIN)
@@ -305,7 +310,7 @@ int flood(long count, long bytes, const char* host, const char* port, int receiv
                     static_cast<unsigned long long>(fnv1a(fnv_start, stream.data.data(), stream.data.size())),
                     static_cast<unsigned long long>(stream.received_hash), stream.received);
         if (pidfile != nullptr)
-            std::printf(" %ld", signals);
+            std::printf(" %ld", readable ? signals : -1L);
         std::putchar('\n');
     }
     return 0;
